@@ -1,0 +1,31 @@
+"""Who may do what beyond ordinary membership.
+
+Moderators are the members of the ``Moderators`` group (Wagtail creates it; the
+same group approves pages in the publishing workflow). Superusers are
+moderators too. Platform staff are the users listed on a ``Platform``.
+"""
+
+from __future__ import annotations
+
+MODERATORS_GROUP = "Moderators"
+
+
+def is_moderator(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_huiju_is_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._huiju_is_moderator = cached
+    return cached
+
+
+def is_platform_staff(user, platform=None) -> bool:
+    """Whether ``user`` speaks for ``platform`` (or for any platform when it is None)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if platform is not None:
+        return platform.staff.filter(pk=user.pk).exists()
+    return user.platforms.exists()

@@ -1,0 +1,3 @@
+"""WebSocket routes of the live Q&A rooms."""
+
+websocket_urlpatterns: list = []

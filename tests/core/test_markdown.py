@@ -1,0 +1,68 @@
+"""Member Markdown renders CommonMark and can never carry script into a page."""
+
+import re
+
+import pytest
+
+from core.markdown import markdown_to_text, render_markdown
+
+
+def test_commonmark_tables_and_strikethrough():
+    out = render_markdown("# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ **new**")
+    assert "<h1>Title</h1>" in out
+    assert "<table>" in out and "<td>1</td>" in out
+    assert "<s>old</s>" in out and "<strong>new</strong>" in out
+
+
+def test_fenced_code_is_highlighted_and_escaped():
+    out = render_markdown("```python\nprint('<script>')\n```")
+    assert '<pre class="highlight"><code class="language-python">' in out
+    assert "tok-" in out
+    assert "<script>" not in out
+    assert "&lt;script&gt;" in out
+
+
+def test_unknown_language_is_plain_escaped_text():
+    out = render_markdown("```nosuchlang\n<b>x</b>\n```")
+    assert "&lt;b&gt;x&lt;/b&gt;" in out
+    assert "<b>" not in out
+
+
+TAG = re.compile(r"<[a-z][^>]*>", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        '<a href="http://x" onclick="alert(1)">x</a>',
+        "<iframe src='https://evil'></iframe>",
+        '<div style="background:url(x)">x</div>',
+        "![x](data:text/html;base64,PHNjcmlwdD4=)",
+        "[x](JaVaScRiPt:alert(1))",
+    ],
+)
+def test_dangerous_input_is_neutralised(source):
+    tags = TAG.findall(render_markdown(source))
+    for tag in tags:
+        lowered = tag.lower()
+        assert not lowered.startswith(("<script", "<iframe", "<style")), tag
+        assert not re.search(r"\son\w+=", lowered), tag
+        assert "style=" not in lowered, tag
+        assert "javascript:" not in lowered and "data:" not in lowered, tag
+
+
+def test_links_are_nofollow_ugc():
+    out = render_markdown("[docs](https://example.com/docs)")
+    assert 'href="https://example.com/docs"' in out
+    assert 'rel="nofollow ugc noopener"' in out
+
+
+def test_raw_html_is_shown_as_text():
+    assert render_markdown("<b>x</b>") == "<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
+
+
+def test_plain_text_for_excerpts():
+    assert markdown_to_text("**Hello** `world`\n\n- one") == "Hello world one"

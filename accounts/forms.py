@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from allauth.account import forms as allauth_forms
 from django import forms
+from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from accounts.models import Profile
 
 MAX_SKILLS = 20
 MAX_SKILL_LENGTH = 40
 MAX_LINKS = 5
+AVATAR_SIZE = 256
+AVATAR_MAX_PIXELS = 40_000_000
+AVATAR_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 GITHUB_USERNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
 
@@ -24,6 +31,24 @@ def parse_skills(text: str) -> list[str]:
         if skill and skill.casefold() not in seen:
             seen[skill.casefold()] = skill
     return list(seen.values())
+
+
+def reencode_avatar(upload) -> ContentFile:
+    """A square PNG of at most AVATAR_SIZE pixels, decoded and encoded by Pillow."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if image.format not in AVATAR_FORMATS:
+                raise forms.ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."))
+            if image.width * image.height > AVATAR_MAX_PIXELS:
+                raise forms.ValidationError(_("The image has too many pixels."))
+            image = ImageOps.exif_transpose(image).convert("RGBA")
+            image = ImageOps.fit(image, (AVATAR_SIZE, AVATAR_SIZE))
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=True)
+    except (OSError, Image.DecompressionBombError) as error:
+        raise forms.ValidationError(_("This file is not an image we can read.")) from error
+    return ContentFile(buffer.getvalue(), name="avatar.png")
 
 
 class ProfileForm(forms.ModelForm):
@@ -55,6 +80,13 @@ class ProfileForm(forms.ModelForm):
         if not self.is_bound:
             self.fields["skills_text"].initial = ", ".join(self.instance.skills or [])
             self.fields["links_text"].initial = "\n".join(self.instance.links or [])
+
+    def clean_avatar(self):
+        """Re-encode a new upload: strips metadata and anything hidden after the image data."""
+        avatar = self.cleaned_data.get("avatar")
+        if not avatar or not hasattr(avatar, "content_type"):
+            return avatar  # unchanged, cleared, or none
+        return reencode_avatar(avatar)
 
     def clean_github(self) -> str:
         name = self.cleaned_data["github"].strip().lstrip("@")
@@ -96,3 +128,14 @@ class ProfileForm(forms.ModelForm):
         if commit:
             profile.save()
         return profile
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form, labelled for what Huiju accepts: a username or an email."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or email")
+        self.fields["login"].widget.attrs.update(
+            {"placeholder": "", "autocomplete": "username", "autocapitalize": "none"}
+        )

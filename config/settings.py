@@ -248,6 +248,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Huiju 匯聚] "
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_SIGNUP_FORM_CLASS = None
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 # Throttling (allauth keeps counters in the cache: Redis in production).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RATE_LOGIN_FAILED", "10/m/ip,5/5m/key"),

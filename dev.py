@@ -60,6 +60,7 @@ def demo(args: list[str]) -> None:
         **os.environ,
         "DEBUG": os.environ.get("DEBUG", "1"),
         "HTTPS": os.environ.get("HTTPS", "0"),
+        "SITE_URL": os.environ.get("SITE_URL", f"http://{HOST}:{PORT}"),
     }
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     manage = [PYTHON, "manage.py"]

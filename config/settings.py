@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "community",
     "search",
     "events",
+    "notifications",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -142,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

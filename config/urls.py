@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("community.urls")),
+    path("", include("notifications.urls")),
     path("live/", include("events.urls")),
     path("search/", include("search.urls")),
     path("", include("knowledge.urls")),

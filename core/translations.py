@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 
 LOCALES = ["zh_Hans", "zh_Hant", "en"]
-PROJECT_APPS = ["core", "accounts", "knowledge", "community", "search", "events"]
+PROJECT_APPS = ["core", "accounts", "knowledge", "community", "search", "events", "notifications"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
-from accounts.models import Profile
+from accounts.models import AccessToken, Profile
 
 MAX_SKILLS = 20
 MAX_SKILL_LENGTH = 40
@@ -139,3 +139,28 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].widget.attrs.update(
             {"placeholder": "", "autocomplete": "username", "autocapitalize": "none"}
         )
+
+
+class AccessTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “CI sync of our dataset catalogue”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=AccessToken.SCOPES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[AccessToken.SCOPE_READ],
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires"),
+        coerce=int,
+        choices=[
+            (30, _("in 30 days")),
+            (90, _("in 90 days")),
+            (365, _("in a year")),
+            (0, _("never")),
+        ],
+        initial=90,
+    )

@@ -78,3 +78,47 @@ class Profile(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.user.get_absolute_url()
+
+
+class AccessToken(models.Model):
+    """A personal access token for scripts and CI; only its SHA-256 digest is stored.
+
+    The full token (``hj_<prefix>_<secret>``) is shown once at creation. ``prefix``
+    finds the row; the digest of the whole token is compared in constant time.
+    """
+
+    SCOPE_READ = "read"
+    SCOPE_WRITE = "write"
+    SCOPE_PLATFORM = "platform"
+    SCOPES = [
+        (SCOPE_READ, _("Read public data")),
+        (SCOPE_WRITE, _("Ask, answer, comment and vote as you")),
+        (SCOPE_PLATFORM, _("Manage your platform's resources")),
+    ]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} (hj_{self.prefix}_…)"
+
+    @property
+    def is_active(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "search",
     "events",
     "notifications",
+    "api",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -106,6 +107,10 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     # Real-time
     "channels",
+    # API
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Security headers
     "csp",
 ]
@@ -115,6 +120,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -283,6 +289,46 @@ if env_str("WECHAT_APP_ID") and env_str("WECHAT_APP_SECRET"):
         "SCOPE": ["snsapi_login"],
     }
 
+# --- API ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.AccessTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "api.permissions.TokenScopes",
+        "api.permissions.ReadOnlyOrAuthenticated",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "60/min"),
+        "user": env_str("API_RATE_USER", "600/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Huiju API",
+    "DESCRIPTION": "Open interface of Huiju, the developer community of China's national AI "
+    "open innovation platforms. Authenticate scripts with a personal access token.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.only_public_api"],
+}
+
 # --- Email -------------------------------------------------------------------------
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Huiju <noreply@huiju.localhost>")
@@ -368,7 +414,8 @@ X_FRAME_OPTIONS = "DENY"
 # Wagtail and Django admins ship inline scripts and are served under their own
 # prefixes, which keep Django's other protections.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/cms/", "/django-admin/"],
+    # The CMS, Django admin and Swagger UI ship their own inline styles/scripts.
+    "EXCLUDE_URL_PREFIXES": ["/cms/", "/django-admin/", "/api/docs/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],

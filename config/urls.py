@@ -23,6 +23,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

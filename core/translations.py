@@ -18,7 +18,16 @@ from pathlib import Path
 from django.conf import settings
 
 LOCALES = ["zh_Hans", "zh_Hant", "en"]
-PROJECT_APPS = ["core", "accounts", "knowledge", "community", "search", "events", "notifications"]
+PROJECT_APPS = [
+    "core",
+    "accounts",
+    "knowledge",
+    "community",
+    "search",
+    "events",
+    "notifications",
+    "api",
+]
 
 
 @dataclass(frozen=True)

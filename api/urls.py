@@ -1,0 +1,33 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.register("subdomains", views.SubdomainViewSet, basename="subdomain")
+router.register("platforms", views.PlatformViewSet, basename="platform")
+router.register("resources", views.OpenResourceViewSet, basename="resource")
+
+v1 = [
+    path("me/", views.me, name="me"),
+    path(
+        "resources/<slug:slug>/versions/",
+        views.ResourceVersionListCreate.as_view(),
+        name="resource-versions",
+    ),
+    path(
+        "resources/<slug:slug>/versions/<str:version>/",
+        views.ResourceVersionDetail.as_view(),
+        name="resource-version-detail",
+    ),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]

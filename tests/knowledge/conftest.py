@@ -94,6 +94,7 @@ def make_tutorial(db):
             slug=f"tutorial-{n}",
             summary=fields.pop("summary", "Learn something useful."),
             body=body(*(blocks or [("text", "<h2>Start</h2><p>Hello world.</p>")])),
+            live=publish,
             **fields,
         )
         index.add_child(instance=tutorial)

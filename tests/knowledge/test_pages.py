@@ -1,0 +1,279 @@
+"""Public knowledge pages: sub-domain landing, resource, tutorial listing and tutorial pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from knowledge.models import TutorialResource, TutorialSeries, reading_minutes
+from knowledge.services import subdomain_page_ensure, tutorial_links_sync
+
+pytestmark = pytest.mark.django_db
+
+
+def en(url: str) -> str:
+    """The English address of a path (page URLs follow whatever language was last active)."""
+    return url if url.startswith("/en/") else f"/en{url}"
+
+
+LONG_TEXT = "<h2>安装</h2><p>" + "字" * 900 + "</p><h3>检查</h3><p>ok</p><h2>安装</h2><p>again</p>"
+
+
+def test_reading_minutes_counts_chinese_characters_and_english_words():
+    assert reading_minutes("") == 1
+    assert reading_minutes("字" * 900) == 3
+    assert reading_minutes("word " * 400) == 2
+
+
+def test_tutorial_knows_its_subdomain_reading_time_and_toc(platform, make_tutorial):
+    tutorial = make_tutorial(platform.subdomain, blocks=[("text", LONG_TEXT)])
+    assert tutorial.subdomain == platform.subdomain
+    assert tutorial.reading_minutes == 4  # 900 CJK + a few words
+    items, toc = tutorial.body_with_toc()
+    assert [(t["level"], t["text"], t["id"]) for t in toc] == [
+        (2, "安装", "安装"),
+        (3, "检查", "检查"),
+        (2, "安装", "安装-2"),
+    ]
+    assert '<h2 id="安装-2">' in items[0]["html"]
+
+
+def test_publishing_stores_resource_links_and_unpublishing_clears_them(
+    platform, make_resource, make_tutorial
+):
+    one, two = make_resource(platform), make_resource(platform)
+    tutorial = make_tutorial(
+        platform.subdomain,
+        blocks=[
+            ("resource", {"resource": one.pk, "version": "1.0", "note": ""}),
+            ("resource", {"resource": two.pk, "version": "", "note": ""}),
+            ("resource", {"resource": one.pk, "version": "2.0", "note": ""}),
+        ],
+    )
+    links = {
+        (link.resource_id, link.version)
+        for link in TutorialResource.objects.filter(tutorial=tutorial)
+    }
+    assert links == {(one.pk, "1.0"), (two.pk, "")}
+    tutorial.unpublish()
+    assert not TutorialResource.objects.filter(tutorial=tutorial).exists()
+    tutorial.refresh_from_db()
+    assert tutorial_links_sync(tutorial=tutorial) == []
+
+
+def test_subdomain_landing_shows_platform_staff_resources_by_kind_and_tutorials(
+    client, platform, make_user, make_resource, make_tutorial
+):
+    staff = make_user("apollo_engineer")
+    platform.staff.add(staff)
+    make_resource(platform, name="Road dataset", kind="dataset")
+    make_resource(platform, name="Planner SDK", kind="sdk")
+    make_tutorial(platform.subdomain, title="Drive in simulation")
+    body = client.get(f"/en/d/{platform.subdomain.slug}/").content.decode()
+    assert "Platform 1" in body or platform.name_en in body
+    assert "apollo_engineer" in body and "Verified" in body
+    assert (
+        body.index("Dataset")
+        < body.index("Road dataset")
+        < body.index("SDK")
+        < body.index("Planner SDK")
+    )
+    assert "Drive in simulation" in body
+    assert f"/d/{platform.subdomain.slug}/feed/" in body
+    assert 'property="og:title"' in body
+
+
+def test_subdomain_landing_empty_states(client, platform):
+    body = client.get(f"/en/d/{platform.subdomain.slug}/").content.decode()
+    assert "has not listed any open resources yet" in body
+    assert "No tutorials yet." in body
+    assert client.get("/en/d/no-such-field/").status_code == 404
+
+
+def test_subdomain_page_serves_the_same_landing(client, platform):
+    page = subdomain_page_ensure(subdomain=platform.subdomain)
+    response = client.get(en(page.url))
+    assert response.status_code == 200
+    canonical = f'rel="canonical" href="http://testserver/en/d/{platform.subdomain.slug}/"'
+    assert canonical in response.content.decode()
+
+
+def test_resource_page_lists_versions_licence_links_and_tutorials(
+    client, platform, make_resource, make_tutorial
+):
+    resource = make_resource(
+        platform,
+        versions=("1.0", "2.0"),
+        url="https://example.com/r",
+        docs_url="https://docs.example.com/",
+    )
+    make_tutorial(
+        platform.subdomain,
+        title="Use it",
+        blocks=[("resource", {"resource": resource.pk, "version": "2.0", "note": ""})],
+    )
+    make_tutorial(
+        platform.subdomain,
+        title="Draft use",
+        publish=False,
+        blocks=[("resource", {"resource": resource.pk, "version": "", "note": ""})],
+    )
+    body = client.get(en(resource.get_absolute_url())).content.decode()
+    assert "Apache-2.0" in body and "https://docs.example.com/" in body
+    assert "1.0" in body and "2.0" in body
+    assert "Use it" in body and "Draft use" not in body
+    assert "Ask about this resource" not in body  # the community ask form does not exist here
+
+
+def test_ask_action_carries_resource_and_version(client, platform, make_resource, monkeypatch):
+    from knowledge import views
+
+    monkeypatch.setattr(views, "_reverse_or_none", lambda name: "/questions/ask/")
+    resource = make_resource(platform, slug="apollo", versions=("8.0", "9.0"))
+    body = client.get("/en/resources/apollo/?version=8.0").content.decode()
+    assert 'href="/questions/ask/?resource=apollo&amp;version=8.0"' in body
+    body = client.get("/en/resources/apollo/").content.decode()
+    assert "version=" in body and "Ask about this resource" in body
+    assert resource.versions.count() == 2
+
+
+def test_tutorial_page_shows_facts_toc_og_and_series_navigation(client, platform, make_tutorial):
+    series = TutorialSeries.objects.create(
+        slug="basics", title="Basics", subdomain=platform.subdomain
+    )
+    first = make_tutorial(
+        platform.subdomain,
+        title="Part one",
+        series=series,
+        series_order=1,
+        blocks=[("text", LONG_TEXT)],
+        tags=["python"],
+        level="intermediate",
+        estimated_minutes=42,
+        prerequisites="Python 3\nDocker",
+    )
+    second = make_tutorial(platform.subdomain, title="Part two", series=series, series_order=2)
+    body = client.get(en(first.url)).content.decode()
+    assert "Intermediate" in body and "42 minutes" in body and "4 minutes" in body
+    assert "Last updated" in body
+    assert '<a href="#安装-2">' in body
+    assert "<li>Python 3</li><li>Docker</li>" in body
+    assert 'property="og:type" content="article"' in body
+    assert 'property="article:tag" content="python"' in body
+    assert 'rel="next"' in body and "Part two" in body
+    body = client.get(en(second.url)).content.decode()
+    assert 'rel="prev"' in body and "Part one" in body and 'rel="next"' not in body
+
+
+def test_tutorial_listing_filters_by_level_tag_and_subdomain(client, make_platform, make_tutorial):
+    a, b = make_platform(), make_platform()
+    make_tutorial(a.subdomain, title="Easy one", level="beginner", tags=["asr"])
+    make_tutorial(a.subdomain, title="Hard one", level="advanced")
+    make_tutorial(b.subdomain, title="Other field", level="beginner")
+    make_tutorial(b.subdomain, title="Unpublished", publish=False)
+    body = client.get("/en/tutorials/").content.decode()
+    assert all(t in body for t in ("Easy one", "Hard one", "Other field"))
+    assert "Unpublished" not in body
+    body = client.get("/en/tutorials/", {"level": "beginner"}).content.decode()
+    assert "Easy one" in body and "Other field" in body and "Hard one" not in body
+    body = client.get("/en/tutorials/", {"tag": "asr"}).content.decode()
+    assert "Easy one" in body and "Other field" not in body
+    body = client.get("/en/tutorials/", {"subdomain": b.subdomain.slug}).content.decode()
+    assert "Other field" in body and "Easy one" not in body
+    body = client.get("/en/tutorials/", {"level": "bogus", "tag": "nothing"}).content.decode()
+    assert "No tutorials match these filters." in body
+
+
+def test_tutorial_index_page_lists_only_its_subdomain(client, make_platform, make_tutorial):
+    a, b = make_platform(), make_platform()
+    mine = make_tutorial(a.subdomain, title="Mine")
+    make_tutorial(b.subdomain, title="Theirs")
+    body = client.get(en(mine.get_parent().url)).content.decode()
+    assert "Mine" in body and "Theirs" not in body
+
+
+def test_atom_feed_lists_live_tutorials_of_the_subdomain(client, make_platform, make_tutorial):
+    a, b = make_platform(), make_platform()
+    make_tutorial(a.subdomain, title="Feed me", summary="A <b>bold</b> summary", tags=["asr"])
+    make_tutorial(a.subdomain, title="Not yet", publish=False)
+    make_tutorial(b.subdomain, title="Elsewhere")
+    response = client.get(f"/en/d/{a.subdomain.slug}/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert "<title>Feed me</title>" in body and "Not yet" not in body and "Elsewhere" not in body
+    assert 'term="asr"' in body
+    assert "&lt;b&gt;bold&lt;/b&gt;" in body
+    assert client.get("/en/d/nothing/feed/").status_code == 404
+
+
+def test_sitemap_lists_pages_subdomains_and_resources(
+    client, platform, make_resource, make_tutorial
+):
+    resource = make_resource(platform, slug="road-data")
+    tutorial = make_tutorial(platform.subdomain, title="Mapped")
+    make_tutorial(platform.subdomain, title="Hidden", publish=False)
+    with translation.override("zh-hans"):
+        tutorial_url = tutorial.url
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"{tutorial_url}</loc>" in body  # page URLs use the Wagtail site's host
+    assert "http://testserver/resources/road-data/" in body
+    assert "http://testserver/en/resources/road-data/" in body  # language alternates
+    assert f"http://testserver/d/{platform.subdomain.slug}/" in body
+    assert "hidden" not in body.lower().replace("x-default", "")
+    assert resource.slug in body
+
+
+def _page_data(make_platform, make_resource, make_tutorial, n: int):
+    platform = make_platform()
+    platform.staff.add(*[_user(f"s{n}-{i}") for i in range(n)])
+    resources = [make_resource(platform, kind=kind) for kind in ["dataset", "sdk", "api"] * n]
+    blocks = [("text", "<h2>Step</h2><p>text</p>")]
+    for resource in resources[: n * 2]:
+        blocks.append(("resource", {"resource": resource.pk, "version": "1.0", "note": ""}))
+        blocks.append(("code", {"language": "python", "code": "print(1)", "caption": ""}))
+    series = TutorialSeries.objects.create(slug=f"series-{platform.slug}", title="S")
+    tutorials = [
+        make_tutorial(
+            platform.subdomain,
+            blocks=blocks,
+            tags=[f"t{i}", "common"],
+            series=series,
+            series_order=i,
+        )
+        for i in range(n * 2)
+    ]
+    return platform, resources, tutorials
+
+
+def _user(username):
+    from accounts.models import User
+
+    return User.objects.create_user(username=username, email=f"{username}@example.com")
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_page_queries_do_not_grow_with_content(
+    client, make_platform, make_resource, make_tutorial, django_assert_num_queries, size
+):
+    platform, resources, tutorials = _page_data(make_platform, make_resource, make_tutorial, size)
+    resource = resources[0]
+    tutorial = tutorials[1]
+    urls = {
+        "landing": f"/en/d/{platform.subdomain.slug}/",
+        "resource": f"/en/resources/{resource.slug}/",
+        "index": en(tutorial.get_parent().url),
+        "listing": "/en/tutorials/",
+        "tutorial": en(tutorial.url),
+    }
+    for url in urls.values():  # warm the site-root and nav caches
+        assert client.get(url).status_code == 200
+    # Same counts at both sizes: Wagtail's routing walks the page tree (a query per
+    # level), everything else is a fixed number of bulk queries.
+    expected = {"landing": 10, "resource": 5, "index": 13, "listing": 6, "tutorial": 16}
+    for name, url in urls.items():
+        with django_assert_num_queries(expected[name]):
+            response = client.get(url)
+        assert response.status_code == 200, name

@@ -274,7 +274,12 @@ class SubdomainPage(Page):
         _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("subdomain"), FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        # Only those who manage sub-domains may re-point the page; staff edit the intro.
+        FieldPanel("subdomain", permission="knowledge.change_subdomain"),
+        FieldPanel("intro"),
+    ]
     parent_page_types = ["knowledge.HomePage"]
     subpage_types = ["knowledge.TutorialIndexPage"]
 

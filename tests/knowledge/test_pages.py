@@ -277,3 +277,32 @@ def test_page_queries_do_not_grow_with_content(
         with django_assert_num_queries(expected[name]):
             response = client.get(url)
         assert response.status_code == 200, name
+
+
+def test_stored_rich_text_is_cleaned_on_the_page(client, platform, make_tutorial):
+    tutorial = make_tutorial(
+        platform.subdomain,
+        blocks=[
+            (
+                "text",
+                '<h2 onclick="x()">Hi</h2><p>ok<script>alert(1)</script><a href="javascript:x()">l</a></p>',
+            )
+        ],
+    )
+    body = client.get(en(tutorial.url)).content.decode()
+    main = body[body.index("<main") : body.index("</main>")]
+    assert "alert(1)" not in main and "onclick" not in main and "javascript:" not in main
+    assert '<h2 id="hi">Hi</h2>' in main
+
+
+def test_knowledge_setup_command_reports_and_is_idempotent(platform):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("knowledge_setup", stdout=out)
+    assert f"created page for sub-domain {platform.subdomain.slug}" in out.getvalue()
+    out = StringIO()
+    call_command("knowledge_setup", stdout=out)
+    assert "(0 created)" in out.getvalue()

@@ -110,6 +110,10 @@ def test_staff_cannot_edit_another_platforms_pages(client, two_platforms, make_t
     client.force_login(staff_a)
     assert client.get(f"/cms/pages/{own.pk}/edit/").status_code == 200
     assert _denied(client.get(f"/cms/pages/{other.pk}/edit/"))
+    own_landing = SubdomainPage.objects.get(subdomain=a.subdomain)
+    response = client.get(f"/cms/pages/{own_landing.pk}/edit/")
+    assert response.status_code == 200
+    assert "subdomain" not in response.context["form"].fields  # cannot re-point the page
     assert _denied(client.get(f"/cms/pages/add/knowledge/tutorialpage/{_index(b).pk}/"))
     assert client.get(f"/cms/pages/add/knowledge/tutorialpage/{_index(a).pk}/").status_code == 200
     # Nor edit the other platform's page by posting to it.

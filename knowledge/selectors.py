@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from wagtail.models import Page
 
 from accounts.models import User
@@ -77,7 +77,9 @@ def latest_tutorials(*, subdomain: Subdomain, limit: int = LATEST_TUTORIALS) -> 
 
 def resource_detail(*, slug: str) -> OpenResource:
     """A resource with platform, sub-domain, versions (newest first) and tags; raises DoesNotExist."""
-    versions = ResourceVersion.objects.order_by("-released_on", "-sort_order", "-pk")
+    versions = ResourceVersion.objects.order_by(
+        F("released_on").desc(nulls_last=True), "-sort_order", "-pk"
+    )
     return (
         OpenResource.objects.select_related("platform__subdomain")
         .prefetch_related(Prefetch("versions", queryset=versions), "tags")

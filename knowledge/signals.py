@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from knowledge.models import Platform, Subdomain, TutorialPage, TutorialResource
 
@@ -62,3 +62,13 @@ def catalogue_created(sender, instance, created, raw=False, **kwargs) -> None:
         services.moderation_workflow_ensure()
 
     transaction.on_commit(ensure)
+
+
+@receiver(post_page_move, dispatch_uid="knowledge.page_moved")
+def tutorials_moved(sender, instance, **kwargs) -> None:
+    """A tutorial (or a branch of them) moved to another sub-domain follows it."""
+    from knowledge.models import SubdomainPage
+
+    moved = TutorialPage.objects.descendant_of(instance, inclusive=True)
+    owner = SubdomainPage.objects.ancestor_of(instance, inclusive=True).first()
+    moved.update(subdomain_id=owner.subdomain_id if owner else None)

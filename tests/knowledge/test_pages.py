@@ -254,9 +254,25 @@ def _user(username):
     return User.objects.create_user(username=username, email=f"{username}@example.com")
 
 
+@pytest.fixture
+def no_slot_providers(monkeypatch):
+    """Measure this app's pages alone: other apps' slot providers have their own tests."""
+    from collections import defaultdict
+
+    from core import slots
+
+    monkeypatch.setattr(slots, "_registry", defaultdict(list))
+
+
 @pytest.mark.parametrize("size", [1, 4])
 def test_page_queries_do_not_grow_with_content(
-    client, make_platform, make_resource, make_tutorial, django_assert_num_queries, size
+    no_slot_providers,
+    client,
+    make_platform,
+    make_resource,
+    make_tutorial,
+    django_assert_num_queries,
+    size,
 ):
     platform, resources, tutorials = _page_data(make_platform, make_resource, make_tutorial, size)
     resource = resources[0]
@@ -306,3 +322,59 @@ def test_knowledge_setup_command_reports_and_is_idempotent(platform):
     out = StringIO()
     call_command("knowledge_setup", stdout=out)
     assert "(0 created)" in out.getvalue()
+
+
+def test_slots_show_an_empty_state_until_other_apps_fill_them(
+    client, platform, make_resource, monkeypatch
+):
+    from collections import defaultdict
+
+    from core import slots
+    from knowledge import slots as knowledge_slots
+
+    resource = make_resource(platform)
+    registry = defaultdict(list)
+    registry["subdomain_page"] = [(100, knowledge_slots.subdomain_empty_state)]
+    registry["resource_page"] = [(100, knowledge_slots.resource_empty_state)]
+    monkeypatch.setattr(slots, "_registry", registry)
+    landing = en(platform.subdomain.get_absolute_url())
+    assert "No questions or upcoming live sessions" in client.get(landing).content.decode()
+    assert (
+        "No questions or live sessions about this resource"
+        in client.get(en(resource.get_absolute_url())).content.decode()
+    )
+
+    @slots.register_slot("subdomain_page", order=20)
+    def questions(request, *, subdomain, **kwargs):
+        return None  # another app's provider: its own content (or none) replaces the empty state
+
+    body = client.get(landing).content.decode()
+    assert "No questions or upcoming live sessions" not in body
+
+
+def test_versions_newest_release_first_undated_last(platform, make_resource):
+    import datetime
+
+    from knowledge.selectors import resource_detail
+
+    resource = make_resource(platform, versions=("0.9", "1.0", "2.0"))
+    dates = {"0.9": None, "1.0": datetime.date(2023, 1, 1), "2.0": datetime.date(2024, 1, 1)}
+    for version in resource.versions.all():
+        version.released_on = dates[version.version]
+        version.save()
+    loaded = resource_detail(slug=resource.slug)
+    assert [v.version for v in loaded.versions.all()] == ["2.0", "1.0", "0.9"]
+
+
+def test_moving_a_tutorial_to_another_subdomain_follows_it(make_platform, make_tutorial):
+    from knowledge.models import SubdomainPage, TutorialIndexPage
+
+    a, b = make_platform(), make_platform()
+    tutorial = make_tutorial(a.subdomain)
+    make_tutorial(b.subdomain)  # creates b's pages
+    target = TutorialIndexPage.objects.child_of(
+        SubdomainPage.objects.get(subdomain=b.subdomain)
+    ).get()
+    tutorial.move(target, pos="last-child")
+    tutorial.refresh_from_db()
+    assert tutorial.subdomain == b.subdomain

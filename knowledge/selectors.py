@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, QuerySet, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from wagtail.models import Page
 
 from accounts.models import User
@@ -18,6 +17,7 @@ from knowledge.models import (
 )
 
 LATEST_TUTORIALS = 6
+RESOURCES_PER_KIND = 6
 
 
 def subdomain_landing(*, slug: str) -> Subdomain:
@@ -29,20 +29,54 @@ def subdomain_landing(*, slug: str) -> Subdomain:
     )
 
 
-def resources_by_kind(*, subdomain: Subdomain) -> list[tuple[str, list[OpenResource]]]:
-    """The sub-domain's resource catalogue as ``[(kind label, [resources…]), …]`` (one query)."""
-    groups: OrderedDict[str, list[OpenResource]] = OrderedDict()
+def resources_by_kind(*, subdomain: Subdomain, per_kind: int = RESOURCES_PER_KIND) -> list[dict]:
+    """The sub-domain's catalogue grouped by kind: ``[{kind, label, resources, total}, …]``.
+
+    At most ``per_kind`` resources of each kind are loaded (one window-function query),
+    so a large catalogue does not make the landing page slow; ``total`` says how many exist.
+    """
     labels = dict(OpenResource.Kind.choices)
-    for kind, _label in OpenResource.Kind.choices:
-        groups[kind] = []
-    resources = (
+    ranked = (
         OpenResource.objects.filter(platform__subdomain=subdomain)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("kind")], order_by=[F("name").asc()]),
+            kind_total=Window(Count("pk"), partition_by=[F("kind")]),
+        )
         .select_related("platform")
         .order_by("kind", "name")
     )
-    for resource in resources:
-        groups.setdefault(resource.kind, []).append(resource)
-    return [(labels.get(kind, kind), items) for kind, items in groups.items() if items]
+    groups: dict[str, dict] = {}
+    for resource in ranked.filter(rank__lte=per_kind):
+        group = groups.setdefault(
+            resource.kind,
+            {
+                "kind": resource.kind,
+                "label": labels.get(resource.kind, resource.kind),
+                "resources": [],
+                "total": resource.kind_total,
+            },
+        )
+        group["resources"].append(resource)
+    order = list(labels)
+    return sorted(
+        groups.values(), key=lambda g: order.index(g["kind"]) if g["kind"] in order else 99
+    )
+
+
+def resource_catalogue(
+    *, subdomain: Subdomain | None = None, kind: str = "", access: str = "", tag: str = ""
+) -> QuerySet[OpenResource]:
+    """Every open resource, filterable, with platform and sub-domain joined and tags prefetched."""
+    resources = OpenResource.objects.select_related("platform__subdomain").prefetch_related("tags")
+    if subdomain is not None:
+        resources = resources.filter(platform__subdomain=subdomain)
+    if kind:
+        resources = resources.filter(kind=kind)
+    if access:
+        resources = resources.filter(access=access)
+    if tag:
+        resources = resources.filter(tags__slug=tag)
+    return resources.order_by("name", "pk")
 
 
 def tutorial_list(

@@ -125,3 +125,36 @@ def tutorial_list(request: HttpRequest) -> HttpResponse:
             if part
         )
     return render(request, "knowledge/tutorial_list.html", context)
+
+
+RESOURCES_PER_PAGE = 30
+
+
+def resource_list(request: HttpRequest) -> HttpResponse:
+    """The open-resource catalogue of every platform, filterable by sub-domain, kind, access, tag."""
+    subdomains = list(Subdomain.objects.all())
+    subdomain = next((s for s in subdomains if s.slug == request.GET.get("subdomain")), None)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in OpenResource.Kind.values else ""
+    access = request.GET.get("access", "")
+    access = access if access in OpenResource.Access.values else ""
+    tag = request.GET.get("tag", "")[:100]
+    resources = selectors.resource_catalogue(subdomain=subdomain, kind=kind, access=access, tag=tag)
+    page_obj = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    filters = {
+        "subdomain": subdomain.slug if subdomain else "",
+        "kind": kind,
+        "access": access,
+        "tag": tag,
+    }
+    context = {
+        "resources": list(page_obj.object_list),
+        "page_obj": page_obj,
+        "subdomains": subdomains,
+        "kinds": OpenResource.Kind.choices,
+        "accesses": OpenResource.Access.choices,
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "filter_query": urlencode({k: v for k, v in filters.items() if v}),
+    }
+    return render(request, "knowledge/resource_list.html", context)

@@ -68,6 +68,7 @@ def test_staff_writes_moderator_approves_readers_see_it(new_page, cms_setup, pas
 
     # The platform engineer writes the tutorial.
     editor = new_page("en-US")
+    editor.set_default_timeout(30_000)  # the CMS is heavy on a shared 2-core machine
     _sign_in(editor, staff.username, password)
     editor.goto(f"/cms/pages/add/knowledge/tutorialpage/{index.pk}/")
     editor.locator("#id_title").fill("Dictation in ten lines")
@@ -83,7 +84,7 @@ def test_staff_writes_moderator_approves_readers_see_it(new_page, cms_setup, pas
     editor.locator("button[title='Insert a block']").last.click()
     editor.get_by_role("option", name="Resource link").click()
     editor.locator("[data-chooser-action-choose]").last.click()
-    editor.get_by_role("link", name="Dictation API").click()
+    editor.locator(".modal").get_by_role("link", name="Dictation API").click()
     editor.locator("input[name='body-1-value-version']").fill("v2")
 
     editor.get_by_role("button", name="More actions").last.click()
@@ -95,6 +96,7 @@ def test_staff_writes_moderator_approves_readers_see_it(new_page, cms_setup, pas
 
     # The moderator approves it.
     reviewer = new_page("en-US")
+    reviewer.set_default_timeout(30_000)
     _sign_in(reviewer, moderator.username, password)
     reviewer.goto(f"/cms/pages/{tutorial.pk}/edit/")
     reviewer.get_by_role("button", name="More actions").last.click()

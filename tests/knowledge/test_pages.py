@@ -282,13 +282,21 @@ def test_page_queries_do_not_grow_with_content(
         "resource": f"/en/resources/{resource.slug}/",
         "index": en(tutorial.get_parent().url),
         "listing": "/en/tutorials/",
+        "catalogue": "/en/resources/",
         "tutorial": en(tutorial.url),
     }
     for url in urls.values():  # warm the site-root and nav caches
         assert client.get(url).status_code == 200
     # Same counts at both sizes: Wagtail's routing walks the page tree (a query per
     # level), everything else is a fixed number of bulk queries.
-    expected = {"landing": 10, "resource": 5, "index": 13, "listing": 6, "tutorial": 16}
+    expected = {
+        "landing": 10,
+        "resource": 5,
+        "index": 13,
+        "listing": 6,
+        "catalogue": 4,
+        "tutorial": 16,
+    }
     for name, url in urls.items():
         with django_assert_num_queries(expected[name]):
             response = client.get(url)
@@ -378,3 +386,39 @@ def test_moving_a_tutorial_to_another_subdomain_follows_it(make_platform, make_t
     tutorial.move(target, pos="last-child")
     tutorial.refresh_from_db()
     assert tutorial.subdomain == b.subdomain
+
+
+def test_landing_shows_a_few_resources_per_kind_and_links_to_the_rest(
+    client, platform, make_resource
+):
+    from knowledge.selectors import RESOURCES_PER_KIND
+
+    for i in range(RESOURCES_PER_KIND + 2):
+        make_resource(platform, name=f"Set {i:02d}", kind="dataset")
+    make_resource(platform, name="Only SDK", kind="sdk")
+    body = client.get(en(platform.subdomain.get_absolute_url())).content.decode()
+    assert "Set 00" in body and f"Set {RESOURCES_PER_KIND - 1:02d}" in body
+    assert f"Set {RESOURCES_PER_KIND:02d}" not in body
+    assert f"All {RESOURCES_PER_KIND + 2} in Dataset" in body
+    assert "kind=dataset" in body and "Only SDK" in body
+
+
+def test_resource_catalogue_filters(client, make_platform, make_resource):
+    a, b = make_platform(), make_platform()
+    make_resource(a, name="Alpha set", kind="dataset", access="open")
+    api = make_resource(a, name="Alpha API", kind="api", access="apply")
+    api.tags.add("speech")
+    api.save()
+    make_resource(b, name="Beta model", kind="model")
+    body = client.get("/en/resources/").content.decode()
+    assert all(name in body for name in ("Alpha set", "Alpha API", "Beta model"))
+    body = client.get("/en/resources/", {"subdomain": b.subdomain.slug}).content.decode()
+    assert "Beta model" in body and "Alpha set" not in body
+    body = client.get("/en/resources/", {"kind": "api"}).content.decode()
+    assert "Alpha API" in body and "Alpha set" not in body
+    body = client.get("/en/resources/", {"access": "apply"}).content.decode()
+    assert "Alpha API" in body and "Beta model" not in body
+    body = client.get("/en/resources/", {"tag": "speech"}).content.decode()
+    assert "Alpha API" in body and "Alpha set" not in body
+    body = client.get("/en/resources/", {"kind": "nonsense", "tag": "none"}).content.decode()
+    assert "No resources match these filters." in body

@@ -146,6 +146,7 @@ def _populate(size: int) -> dict[str, str]:
         "landing": f"/en/d/{subdomain.slug}/",
         "resource": f"/en/resources/{resources[0].slug}/",
         "listing": "/en/tutorials/",
+        "catalogue": "/en/resources/",
         "index": f"/en{index_url}",
         "tutorial": f"/en{tutorial_url}",
     }

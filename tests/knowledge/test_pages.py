@@ -159,6 +159,7 @@ def test_tutorial_page_shows_facts_toc_og_and_series_navigation(client, platform
     assert '<a href="#安装-2">' in body
     assert "<li>Python 3</li><li>Docker</li>" in body
     assert 'property="og:type" content="article"' in body
+    assert f'property="og:url" content="http://testserver{en(first.url)}"' in body
     assert 'property="article:tag" content="python"' in body
     assert 'rel="next"' in body and "Part two" in body
     body = client.get(en(second.url)).content.decode()

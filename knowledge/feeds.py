@@ -33,8 +33,13 @@ class SubdomainTutorialsFeed(Feed):
     def subtitle(self, subdomain: Subdomain) -> str:
         return subdomain.description
 
+    # Absolute URLs from the request: Django would otherwise prefix django.contrib.sites'
+    # domain (example.com unless someone edited it).
     def link(self, subdomain: Subdomain) -> str:
-        return subdomain.get_absolute_url()
+        return self.request.build_absolute_uri(subdomain.get_absolute_url())
+
+    def feed_url(self, subdomain: Subdomain) -> str:
+        return self.request.build_absolute_uri()
 
     def items(self, subdomain: Subdomain):
         return selectors.tutorial_list(subdomain=subdomain)[:FEED_ITEMS]
@@ -46,7 +51,7 @@ class SubdomainTutorialsFeed(Feed):
         return item.summary
 
     def item_link(self, item: TutorialPage) -> str:
-        return item.get_url(self.request)
+        return self.request.build_absolute_uri(item.get_url(self.request))
 
     def item_pubdate(self, item: TutorialPage):
         return item.first_published_at

@@ -45,8 +45,9 @@ def platform_staff_changed(sender, instance, action, **kwargs) -> None:
 @receiver(post_save, sender=Subdomain, dispatch_uid="knowledge.subdomain_created")
 @receiver(post_save, sender=Platform, dispatch_uid="knowledge.platform_created")
 def catalogue_created(sender, instance, created, raw=False, **kwargs) -> None:
-    """A new sub-domain gets its pages, a new platform its CMS group (after the commit)."""
-    if not created or raw:
+    """A new sub-domain gets its pages; a new or edited platform its CMS group, scoped to
+    its (possibly changed) sub-domain. Runs after the commit."""
+    if raw or (not created and not isinstance(instance, Platform)):
         return
 
     def ensure() -> None:

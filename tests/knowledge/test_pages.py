@@ -204,6 +204,9 @@ def test_atom_feed_lists_live_tutorials_of_the_subdomain(client, make_platform, 
     body = response.content.decode()
     assert "<title>Feed me</title>" in body and "Not yet" not in body and "Elsewhere" not in body
     assert 'term="asr"' in body
+    assert "example.com" not in body
+    assert f'href="http://testserver/en/d/{a.subdomain.slug}/"' in body
+    assert 'href="http://testserver/en/sd-' in body  # entry links are absolute
     assert "&lt;b&gt;bold&lt;/b&gt;" in body
     assert client.get("/en/d/nothing/feed/").status_code == 404
 

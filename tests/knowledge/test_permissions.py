@@ -277,3 +277,19 @@ def test_staff_cannot_publish_directly(client, two_platforms):
     )
     tutorial = TutorialPage.objects.filter(slug="first-steps").first()
     assert tutorial is None or not tutorial.live
+
+
+def test_platform_moved_to_another_subdomain_is_rescoped(
+    two_platforms, make_platform, django_capture_on_commit_callbacks
+):
+    a, _, _, _ = two_platforms
+    with django_capture_on_commit_callbacks(execute=True):
+        other = make_platform("delta")
+        a.subdomain = other.subdomain
+        a.save()
+    group_pages = set(
+        GroupPagePermission.objects.filter(group__name=platform_group_name(a)).values_list(
+            "page_id", flat=True
+        )
+    )
+    assert group_pages == {SubdomainPage.objects.get(subdomain=other.subdomain).pk}

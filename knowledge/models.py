@@ -208,6 +208,9 @@ class ResourceVersion(Orderable):
         return f"{self.resource.name} {self.version}"
 
 
+HOME_TUTORIALS = 4
+
+
 class HomePage(Page):
     """The site root: what Huiju is, and a door into every sub-domain."""
 
@@ -223,7 +226,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from knowledge.selectors import tutorial_list
+
         context["subdomains"] = Subdomain.objects.prefetch_related("platforms")
+        context["latest_tutorials"] = list(tutorial_list()[:HOME_TUTORIALS])
         return context
 
 

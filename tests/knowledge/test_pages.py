@@ -426,3 +426,13 @@ def test_resource_catalogue_filters(client, make_platform, make_resource):
     assert "Alpha API" in body and "Alpha set" not in body
     body = client.get("/en/resources/", {"kind": "nonsense", "tag": "none"}).content.decode()
     assert "No resources match these filters." in body
+
+
+def test_home_page_shows_the_latest_tutorials(client, make_platform, make_tutorial):
+    a, b = make_platform(), make_platform()
+    make_tutorial(a.subdomain, title="Fresh from A")
+    make_tutorial(b.subdomain, title="Fresh from B")
+    make_tutorial(b.subdomain, title="Draft", publish=False)
+    body = client.get("/en/").content.decode()
+    assert "Latest tutorials" in body and "Fresh from A" in body and "Fresh from B" in body
+    assert "Draft" not in body

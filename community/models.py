@@ -254,6 +254,11 @@ class Question(SoftDeleteFields):
         return self.status in (PostStatus.CLOSED, PostStatus.DUPLICATE)
 
     @property
+    def updated_at(self):
+        """When the question itself last changed (edited, else asked)."""
+        return self.edited_at or self.created_at
+
+    @property
     def kind(self) -> str:
         return "question"
 

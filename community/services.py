@@ -250,8 +250,13 @@ def question_ask(
     subdomain=None,
     resources: Iterable[tuple] = (),
     ip: str | None = None,
+    enforce_limits: bool = True,
 ) -> Question:
-    """Post a question with 1–5 tags, optional sub-domain and ``(resource, version)`` links."""
+    """Post a question with 1–5 tags, optional sub-domain and ``(resource, version)`` links.
+
+    ``enforce_limits=False`` skips rate limits, link caps and the duplicate block, for
+    content the site itself publishes (archived live sessions, imports, demo data).
+    """
     perms.require(perms.can_ask(author), perms.denial_reason(author, "ask"))
     errors: dict[str, list] = {}
     for _field, check in (
@@ -266,12 +271,14 @@ def question_ask(
         raise ValidationError(errors)
     title, body = _clean_title(title), body.strip()
     html = render_markdown(body)
-    _check_links(author, html)
-    _check_duplicate(author, Question.objects.all(), body)
+    if enforce_limits:
+        _check_links(author, html)
+        _check_duplicate(author, Question.objects.all(), body)
     with transaction.atomic():
         tag_objects = _resolve_tags(tags)
-        _check_rate("question", author, ip)
-        _check_rate("question_daily", author, None)
+        if enforce_limits:
+            _check_rate("question", author, ip)
+            _check_rate("question_daily", author, None)
         question = Question.objects.create(
             author=author,
             title=title,
@@ -314,14 +321,25 @@ def _notify_new_question(question: Question, tags: Sequence[Tag]) -> None:
     )
 
 
-def answer_create(*, question: Question, author, body: str, ip: str | None = None) -> Answer:
-    """Answer a question; the asker and the question's followers are told."""
+def answer_create(
+    *,
+    question: Question,
+    author,
+    body: str,
+    ip: str | None = None,
+    enforce_limits: bool = True,
+) -> Answer:
+    """Answer a question; the asker and the question's followers are told.
+
+    ``enforce_limits=False`` as for :func:`question_ask`.
+    """
     perms.require(perms.can_answer(author, question), _("This question does not accept answers."))
     body = _clean_text(body, field="body", minimum=ANSWER_BODY_MIN)
     html = render_markdown(body)
-    _check_links(author, html)
-    _check_duplicate(author, Answer.objects.filter(question=question), body)
-    _check_rate("answer", author, ip)
+    if enforce_limits:
+        _check_links(author, html)
+        _check_duplicate(author, Answer.objects.filter(question=question), body)
+        _check_rate("answer", author, ip)
     with transaction.atomic():
         answer = Answer.objects.create(question=question, author=author, body=body, body_html=html)
         Revision.objects.create(answer=answer, number=1, author=author, body=body)
@@ -864,10 +882,8 @@ def post_delete(*, post: Post, user) -> None:
         else:
             tag_ids = list(post.question_tags.values_list("tag_id", flat=True))
             Tag.objects.filter(pk__in=tag_ids).update(question_count=F("question_count") - 1)
-        type(post).objects.filter(pk=post.pk).update(
-            is_deleted=True, deleted_at=timezone.now(), deleted_by=user
-        )
-        post.is_deleted = True
+        post.is_deleted, post.deleted_at, post.deleted_by = True, timezone.now(), user
+        post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, type(post), instance=post)
 
 
@@ -884,10 +900,8 @@ def post_undelete(*, post: Post, user) -> None:
         else:
             tag_ids = list(post.question_tags.values_list("tag_id", flat=True))
             Tag.objects.filter(pk__in=tag_ids).update(question_count=F("question_count") + 1)
-        type(post).objects.filter(pk=post.pk).update(
-            is_deleted=False, deleted_at=None, deleted_by=None
-        )
-        post.is_deleted = False
+        post.is_deleted, post.deleted_at, post.deleted_by = False, None, None
+        post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_saved, type(post), instance=post, created=False)
 
 
@@ -902,10 +916,8 @@ def comment_delete(*, comment: Comment, user) -> None:
     with transaction.atomic():
         post = comment.post
         type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") - 1)
-        Comment.objects.filter(pk=comment.pk).update(
-            is_deleted=True, deleted_at=timezone.now(), deleted_by=user
-        )
-        comment.is_deleted = True
+        comment.is_deleted, comment.deleted_at, comment.deleted_by = True, timezone.now(), user
+        comment.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, Comment, instance=comment)
 
 

@@ -20,6 +20,7 @@ app_name = "community"
 urlpatterns = [
     path("questions/", views.question_list, name="question_list"),
     path("questions/ask/", views.question_ask, name="question_ask"),
+    path("questions/ask/", views.question_ask, name="ask"),  # alias other apps link to
     path("questions/preview/", views.markdown_preview, name="preview"),
     path("questions/<int:pk>/", views.question_detail, name="question_detail"),
     path("questions/<int:pk>/edit/", views.question_edit, name="question_edit"),

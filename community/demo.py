@@ -462,8 +462,8 @@ THREADS = [
         "intelligent-voice",
         "iflytek",
         "",
-        "@iflytek_staff 离线语音唤醒 SDK 支持自定义唤醒词吗？",
-        "我们做智能家居设备，想用自己的品牌名作为唤醒词。离线唤醒能否自定义，需要提供多少录音？",
+        "离线语音唤醒 SDK 支持自定义唤醒词吗？",
+        "@iflytek_staff 我们做智能家居设备，想用自己的品牌名作为唤醒词。离线唤醒能否自定义，需要提供多少录音？",
         ["语音唤醒", "sdk"],
         ["chen_jie"],
         [],
@@ -509,7 +509,7 @@ def _resource_for(platform, keyword: str):
 def load(ctx: DemoContext) -> None:
     from accounts.models import User
     from community import services
-    from community.models import Answer, Question, ReputationEvent, Tag
+    from community.models import Answer, Comment, Question, ReputationEvent, Tag
     from knowledge.models import Platform, Subdomain
 
     users = {u.username: u for u in User.objects.filter(username__in=_usernames())}
@@ -570,6 +570,9 @@ def load(ctx: DemoContext) -> None:
                 created_at=asked_at, last_activity_at=last, view_count=17 + index * 13
             )
             question.question_tags.update(question_created_at=asked_at)
+            Comment.objects.filter(question=question).update(
+                created_at=asked_at + timedelta(minutes=40)
+            )
             created += 1
 
     for name, (excerpt, wiki) in TAG_WIKIS.items():

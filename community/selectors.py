@@ -2,12 +2,99 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
-from community.models import Answer, Comment, Question, ReputationEvent, Revision, Tag, Vote
+from community.models import (
+    Answer,
+    Comment,
+    Question,
+    QuestionResource,
+    ReputationEvent,
+    Revision,
+    Tag,
+    Vote,
+)
+
+LIST_GENERATION_KEY = "community:lists:generation"
+COUNT_TTL = 300
+STAFF_KEY = "community:platform-staff"
+STAFF_TTL = 300
+
+
+def lists_changed() -> None:
+    """Invalidate cached list counts (called on commit when questions appear, go or get answers)."""
+    if not cache.add(LIST_GENERATION_KEY, 1, timeout=None):
+        try:
+            cache.incr(LIST_GENERATION_KEY)
+        except ValueError:
+            cache.set(LIST_GENERATION_KEY, 1, timeout=None)
+
+
+def list_cache_key(*, path: str, language: str) -> str:
+    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+    return f"community:list:{cache.get(LIST_GENERATION_KEY, 0)}:{language}:{digest}"
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total is cached until the lists change (COUNT(*) over 100k rows is slow)."""
+
+    @cached_property
+    def count(self) -> int:
+        sql, params = self.object_list.query.sql_with_params()
+        digest = hashlib.sha1(f"{sql}|{params}".encode(), usedforsecurity=False).hexdigest()
+        generation = cache.get(LIST_GENERATION_KEY, 0)
+        key = f"community:count:{generation}:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = self.object_list.count()
+            cache.set(key, value, timeout=COUNT_TTL)
+        return value
+
+
+def _thread_version_key(pk: int) -> str:
+    return f"community:thread:{pk}:version"
+
+
+def thread_changed(pk: int) -> None:
+    """Invalidate the cached rendering of a question's thread (after any write to it)."""
+    key = _thread_version_key(pk)
+    if not cache.add(key, 1, timeout=None):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
+
+
+def thread_cache_key(*, pk: int, language: str) -> str:
+    return f"community:thread:{pk}:{cache.get(_thread_version_key(pk), 0)}:{language}"
+
+
+def platform_staff() -> dict[int, list]:
+    """``{user_id: [Platform, …]}`` for every platform's staff, cached (a handful of rows)."""
+    staff = cache.get(STAFF_KEY)
+    if staff is None:
+        from knowledge.models import Platform
+
+        staff = {}
+        for platform in Platform.objects.prefetch_related("staff").only(
+            "pk", "slug", "name_zh_hans", "name_zh_hant", "name_en"
+        ):
+            for user in platform.staff.all():
+                staff.setdefault(user.pk, []).append(platform)
+        cache.set(STAFF_KEY, staff, timeout=STAFF_TTL)
+    return staff
+
+
+def platform_staff_changed() -> None:
+    cache.delete(STAFF_KEY)
+
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -65,21 +152,20 @@ def question_get_detail(*, pk: int, include_deleted: bool = False) -> Question:
     answers = (
         Answer.objects.filter(is_deleted=False)
         .select_related("author__profile")
-        .prefetch_related(
-            "author__platforms",
-            Prefetch("comments", queryset=_comments(), to_attr="visible_comments"),
-        )
+        .prefetch_related(Prefetch("comments", queryset=_comments(), to_attr="visible_comments"))
         .order_by("-is_accepted", "-score", "created_at", "id")
     )
     queryset = Question.objects.select_related(
         "author__profile", "subdomain", "duplicate_of", "closed_by__profile"
     ).prefetch_related(
         _tags_prefetch(),
-        "author__platforms",
         Prefetch("comments", queryset=_comments(), to_attr="visible_comments"),
         Prefetch("answers", queryset=answers, to_attr="visible_answers"),
-        "resource_links__resource",
-        "resource_links__version",
+        Prefetch(
+            "resource_links",
+            queryset=QuestionResource.objects.select_related("resource", "version"),
+            to_attr="linked_resources",
+        ),
     )
     if not include_deleted:
         queryset = queryset.filter(is_deleted=False)

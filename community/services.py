@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_moderator
-from community import conf, signals
+from community import conf, selectors, signals
 from community import permissions as perms
 from community.models import (
     TAG_NAME_MAX,
@@ -238,6 +238,19 @@ def _send(signal, sender, **kwargs) -> None:
     transaction.on_commit(lambda: signal.send(sender=sender, **kwargs), robust=True)
 
 
+def _lists_changed() -> None:
+    transaction.on_commit(selectors.lists_changed, robust=True)
+
+
+def _thread_changed(question_id: int) -> None:
+    """The question page's cached rendering is stale once this transaction commits."""
+    transaction.on_commit(lambda: selectors.thread_changed(question_id), robust=True)
+
+
+def _thread_of(post) -> int:
+    return post.pk if post.kind == "question" else post.question_id
+
+
 # --- asking, answering, commenting -------------------------------------------------------
 
 
@@ -300,6 +313,7 @@ def question_ask(
         question.followers.add(author)
         transaction.on_commit(lambda: _notify_new_question(question, tag_objects))
         _send(signals.post_saved, Question, instance=question, created=True)
+        _lists_changed()
     return question
 
 
@@ -351,6 +365,8 @@ def answer_create(
         question.followers.add(author)
         transaction.on_commit(lambda: _notify_new_answer(answer))
         _send(signals.post_saved, Answer, instance=answer, created=True)
+        _lists_changed()
+        _thread_changed(question.pk)
     return answer
 
 
@@ -413,6 +429,7 @@ def comment_create(
         _touch(thread, author)
         transaction.on_commit(lambda: _notify_comment(comment, post, thread))
         _send(signals.post_saved, Comment, instance=comment, created=True)
+        _thread_changed(thread.pk)
     return comment
 
 
@@ -534,6 +551,7 @@ def vote_cast(*, user, post: Post, value: int, ip: str | None = None) -> VoteOut
         if value:
             _reputation_add(vote_events(vote, post))
         score = model.objects.values_list("score", flat=True).get(pk=post.pk)
+        _thread_changed(_thread_of(post))
     return VoteOutcome(score, value)
 
 
@@ -608,6 +626,7 @@ def answer_accept(*, answer: Answer, user) -> Answer:
             )
         )
         _send(signals.answer_accepted, Answer, instance=answer, question=question)
+        _thread_changed(question.pk)
     return answer
 
 
@@ -623,6 +642,7 @@ def answer_unaccept(*, answer: Answer, user) -> None:
         answer.is_accepted = False
         question.save(update_fields=["accepted_answer", "status"])
         _send(signals.post_saved, Question, instance=question, created=False)
+        _thread_changed(question.pk)
 
 
 # --- edits and revisions ---------------------------------------------------------------------
@@ -756,6 +776,7 @@ def _after_edit(post: Post, question: Question, editor) -> None:
             )
         )
     _send(signals.post_saved, type(post), instance=post, created=False)
+    _thread_changed(question.pk)
 
 
 def revision_rollback(*, revision: Revision, user, comment: str = "") -> Revision | None:
@@ -805,6 +826,7 @@ def question_close(
             update_fields=["status", "close_reason", "duplicate_of", "closed_at", "closed_by"]
         )
         _send(signals.post_saved, Question, instance=question, created=False)
+        _thread_changed(question.pk)
     return question
 
 
@@ -820,6 +842,7 @@ def question_reopen(*, question: Question, user) -> Question:
             update_fields=["status", "close_reason", "duplicate_of", "closed_at", "closed_by"]
         )
         _send(signals.post_saved, Question, instance=question, created=False)
+        _thread_changed(question.pk)
     return question
 
 
@@ -828,6 +851,7 @@ def question_lock(*, question: Question, user, locked: bool) -> Question:
     perms.require(perms.can_moderate(user), perms.denial_reason(user, "moderate"))
     Question.objects.filter(pk=question.pk).update(locked=locked)
     question.locked = locked
+    selectors.thread_changed(question.pk)
     return question
 
 
@@ -885,6 +909,8 @@ def post_delete(*, post: Post, user) -> None:
         post.is_deleted, post.deleted_at, post.deleted_by = True, timezone.now(), user
         post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, type(post), instance=post)
+        _lists_changed()
+        _thread_changed(_thread_of(post))
 
 
 def post_undelete(*, post: Post, user) -> None:
@@ -903,6 +929,8 @@ def post_undelete(*, post: Post, user) -> None:
         post.is_deleted, post.deleted_at, post.deleted_by = False, None, None
         post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_saved, type(post), instance=post, created=False)
+        _lists_changed()
+        _thread_changed(_thread_of(post))
 
 
 def comment_delete(*, comment: Comment, user) -> None:
@@ -919,6 +947,7 @@ def comment_delete(*, comment: Comment, user) -> None:
         comment.is_deleted, comment.deleted_at, comment.deleted_by = True, timezone.now(), user
         comment.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, Comment, instance=comment)
+        _thread_changed(_thread_of(post))
 
 
 def reputation_adjust(*, user, points: int, by=None) -> ReputationEvent:

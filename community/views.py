@@ -11,13 +11,16 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,7 +82,7 @@ def _apply_errors(form, error: Exception) -> None:
 
 
 def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return selectors.CachedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _sort(request) -> str:
@@ -90,14 +93,28 @@ def _sort(request) -> str:
 # --- lists --------------------------------------------------------------------------------
 
 
+LIST_CACHE_TTL = 60
+
+
 def _list_page(request, queryset, *, sort, heading, extra=None):
-    context = {
-        "page_obj": _paginate(request, queryset),
-        "sort": sort,
-        "sorts": _sort_labels(),
-        "heading": heading,
-        **(extra or {}),
-    }
+    """A question list. Anonymous readers share a rendering of the page's items for a
+    minute, keyed by the lists' generation (new questions and answers bump it)."""
+    context = {"sort": sort, "sorts": _sort_labels(), "heading": heading, **(extra or {})}
+    key = None
+    list_html = None
+    if not request.user.is_authenticated:
+        key = selectors.list_cache_key(path=request.get_full_path(), language=get_language())
+        list_html = cache.get(key)
+    if list_html is None:
+        page_obj = _paginate(request, queryset)
+        list_html = render_to_string(
+            "community/partials/question_page.html",
+            {**context, "page_obj": page_obj},
+            request=request,
+        )
+        if key is not None:
+            cache.set(key, list_html, timeout=LIST_CACHE_TTL)
+    context["list_html"] = mark_safe(list_html)  # noqa: S308 - our own rendered template
     return render(request, "community/question_list.html", context)
 
 
@@ -297,39 +314,65 @@ def markdown_preview(request):
     return render(request, "community/preview.html", {"html": html})
 
 
+THREAD_CACHE_TTL = 300
+
+
 def question_detail(request, pk: int):
-    question = selectors.question_get_detail(
-        pk=pk, include_deleted=permissions.can_moderate(request.user)
-    )
-    answers = question.visible_answers
+    """The thread. Anonymous readers get the question and answers from a cache entry keyed
+    by the thread's version, which every write to the thread bumps (see services)."""
     user = request.user
     viewer = f"u{user.pk}" if user.is_authenticated else client_ip(request)
+    cache_key = None
+    thread_html = None
+    if not user.is_authenticated:
+        cache_key = selectors.thread_cache_key(pk=pk, language=get_language())
+        thread_html = cache.get(cache_key)
+    if thread_html is not None:
+        question = get_object_or_404(
+            Question.objects.select_related("duplicate_of"), pk=pk, is_deleted=False
+        )
+        answers = None
+    else:
+        question = selectors.question_get_detail(
+            pk=pk, include_deleted=permissions.can_moderate(user)
+        )
+        answers = question.visible_answers
     services.question_view(question=question, viewer_key=viewer)
-    votes = selectors.votes_of(user=user, question=question, answers=answers)
-    following = user.is_authenticated and question.followers.filter(pk=user.pk).exists()
-    for answer in answers:
-        answer.my_vote = votes.get(("answer", answer.pk), 0)
-        answer.can_edit = permissions.can_edit(user, answer)
-        answer.can_accept = permissions.can_accept(user, answer)
-        answer.can_comment = permissions.can_comment(user, answer)
-        answer.can_delete = permissions.can_delete(user, answer)
-        answer.staff_of = list(answer.author.platforms.all()) if answer.author else []
     context = {
         "question": question,
-        "answers": answers,
-        "my_vote": votes.get(("question", question.pk), 0),
-        "following": following,
+        "following": user.is_authenticated and question.followers.filter(pk=user.pk).exists(),
         "answer_form": AnswerForm(),
-        "comment_form": CommentForm(),
         "close_form": CloseForm(),
         "can_answer": permissions.can_answer(user, question),
-        "can_edit": permissions.can_edit(user, question),
-        "can_comment": permissions.can_comment(user, question),
         "can_close": permissions.can_close(user, question),
-        "can_delete": permissions.can_delete(user, question),
-        "can_moderate": permissions.can_moderate(user),
-        "question_staff_of": list(question.author.platforms.all()) if question.author else [],
+        "login_url": f"{reverse('account_login')}?next={question.get_absolute_url()}",
     }
+    if thread_html is None:
+        votes = selectors.votes_of(user=user, question=question, answers=answers)
+        staff = selectors.platform_staff()
+        for answer in answers:
+            answer.my_vote = votes.get(("answer", answer.pk), 0)
+            answer.can_edit = permissions.can_edit(user, answer)
+            answer.can_accept = permissions.can_accept(user, answer)
+            answer.can_comment = permissions.can_comment(user, answer)
+            answer.can_delete = permissions.can_delete(user, answer)
+            answer.staff_of = staff.get(answer.author_id, [])
+        thread_context = {
+            **context,
+            "answers": answers,
+            "my_vote": votes.get(("question", question.pk), 0),
+            "can_edit": permissions.can_edit(user, question),
+            "can_comment": permissions.can_comment(user, question),
+            "can_delete": permissions.can_delete(user, question),
+            "can_moderate": permissions.can_moderate(user),
+            "question_staff_of": staff.get(question.author_id, []),
+        }
+        thread_html = render_to_string(
+            "community/partials/thread.html", thread_context, request=request
+        )
+        if cache_key is not None and not question.is_deleted:
+            cache.set(cache_key, thread_html, timeout=THREAD_CACHE_TTL)
+    context["thread_html"] = mark_safe(thread_html)  # noqa: S308 - our own rendered template
     return render(request, "community/question_detail.html", context)
 
 

@@ -314,3 +314,53 @@ def test_tag_wiki_edit_needs_privilege(client, question, voter, make_user):
     )
     tag.refresh_from_db()
     assert tag.wiki_excerpt.startswith("Baidu") and "<strong>" in tag.wiki_html
+
+
+def test_cached_thread_for_anonymous_readers_follows_every_write(
+    client, question, answer_to, voter, asker, django_capture_on_commit_callbacks
+):
+    with translation.override("en"):
+        url = question.get_absolute_url()
+    assert "No answers yet" in client.get(url).content.decode()
+
+    def after(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = write()
+        return result, client.get(url).content.decode()
+
+    answer, html = after(lambda: answer_to(question, body="A fresh answer that must appear."))
+    assert "A fresh answer that must appear." in html
+    _, html = after(lambda: services.vote_cast(user=voter, post=answer, value=1))
+    assert (
+        'name="csrfmiddlewaretoken"' not in html.split('id="question"')[1].split("your-answer")[0]
+    )
+    assert f'id="answer-{answer.pk}"' in html
+    _, html = after(lambda: services.answer_accept(answer=answer, user=asker))
+    assert "qa-answer--accepted" in html
+    _, html = after(
+        lambda: services.comment_create(author=voter, answer=answer, body="A comment shown now")
+    )
+    assert "A comment shown now" in html
+    _, html = after(
+        lambda: services.answer_edit(
+            answer=answer, editor=answer.author, body="Edited answer body."
+        )
+    )
+    assert "Edited answer body." in html
+    # Signed-in members never get the anonymous rendering.
+    client.force_login(voter)
+    page = client.get(url).content.decode()
+    assert f'action="/en/posts/answer/{answer.pk}/vote/"' in page
+
+
+def test_anonymous_list_cache_shows_new_questions_at_once(
+    client, ask, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    ask(title="The first question in the list")
+    url = reverse("community:question_list")
+    client.get(url)
+    with django_assert_max_num_queries(1):  # the items come from the cache
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(title="A brand new question to list")
+    assert "A brand new question to list" in client.get(url).content.decode()

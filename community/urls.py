@@ -28,6 +28,7 @@ urlpatterns = [
     path("questions/<int:pk>/follow/", views.question_follow, name="question_follow"),
     path("questions/<int:pk>/close/", views.question_close, name="question_close"),
     path("questions/<int:pk>/reopen/", views.question_reopen, name="question_reopen"),
+    path("questions/<int:pk>/lock/", views.question_lock, name="question_lock"),
     path(
         "questions/in/<slug:slug>/", views.question_list_subdomain, name="question_list_subdomain"
     ),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("posts/<postkind:kind>/<int:pk>/vote/", views.vote, name="vote"),
     path("posts/<postkind:kind>/<int:pk>/comment/", views.comment_create, name="comment_create"),
     path("posts/<postkind:kind>/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("posts/<postkind:kind>/<int:pk>/undelete/", views.post_undelete, name="post_undelete"),
     path("posts/<postkind:kind>/<int:pk>/revisions/", views.revision_list, name="revisions"),
     path("revisions/<int:pk>/rollback/", views.revision_rollback, name="revision_rollback"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),

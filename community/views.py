@@ -345,6 +345,7 @@ def question_detail(request, pk: int):
         "close_form": CloseForm(),
         "can_answer": permissions.can_answer(user, question),
         "can_close": permissions.can_close(user, question),
+        "can_moderate": permissions.can_moderate(user),
         "login_url": f"{reverse('account_login')}?next={question.get_absolute_url()}",
     }
     if thread_html is None:
@@ -534,6 +535,34 @@ def post_delete(request, kind: str, pk: int):
     if kind == "question":
         return redirect("community:question_list")
     return redirect(post.question)
+
+
+@login_required
+@require_POST
+def post_undelete(request, kind: str, pk: int):
+    model = Question if kind == "question" else Answer
+    post = get_object_or_404(model, pk=pk)
+    try:
+        services.post_undelete(post=post, user=request.user)
+    except PermissionDenied as error:
+        return _refuse(request, error, post.get_absolute_url())
+    messages.success(request, _("Restored."))
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+@require_POST
+def question_lock(request, pk: int):
+    question = _question(pk)
+    locked = request.POST.get("locked") != "0"
+    try:
+        services.question_lock(question=question, user=request.user, locked=locked)
+    except PermissionDenied as error:
+        return _refuse(request, error, question.get_absolute_url())
+    messages.success(
+        request, _("The question is locked.") if locked else _("The question is unlocked.")
+    )
+    return redirect(question)
 
 
 @login_required

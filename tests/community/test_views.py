@@ -364,3 +364,22 @@ def test_anonymous_list_cache_shows_new_questions_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         ask(title="A brand new question to list")
     assert "A brand new question to list" in client.get(url).content.decode()
+
+
+def test_moderators_lock_and_undelete_from_the_page(client, question, moderator, voter):
+    login(client, voter)
+    response = client.post(reverse("community:question_lock", args=[question.pk]))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert not question.locked  # refused: not a moderator
+    login(client, moderator)
+    client.post(reverse("community:question_lock", args=[question.pk]), {"locked": "1"})
+    question.refresh_from_db()
+    assert question.locked
+    services.post_delete(post=question, user=moderator)
+    assert client.get(question.get_absolute_url()).status_code == 200  # moderators still see it
+    client.post(reverse("community:post_undelete", args=["question", question.pk]))
+    question.refresh_from_db()
+    assert not question.is_deleted
+    login(client, voter)
+    client.post(reverse("community:post_undelete", args=["question", question.pk]))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from search import highlight, registry
 from search import text as analysis
 from search.backends import get_backend
 from search.backends.base import FACETS, SORTS, BackendResults, SearchRequest
-from search.query import ParsedQuery, parse
+from search.query import KINDS, ParsedQuery, parse
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +159,8 @@ def _hits(results: BackendResults, query: ParsedQuery) -> list[Hit]:
         adapter = kinds.get(document.kind)
         url = document.url
         if language != settings.LANGUAGE_CODE and url.startswith("/"):
-            url = translate_url(url, language)
+            with translation.override(settings.LANGUAGE_CODE):  # stored URLs are unprefixed
+                url = translate_url(url, language)
         snippet = highlight.mark(document.body, marks, length=SNIPPET_LENGTH)
         if raw.highlight and "<mark>" not in snippet:  # the backend matched what we cannot mark
             snippet = mark_safe(raw.highlight)  # noqa: S308 - escaped by Elasticsearch (encoder=html)
@@ -255,8 +257,7 @@ def similar(title: str, *, kind: str = "question", limit: int = 5) -> list[Hit]:
         return []
     # The title is plain text here, not the query language: quote nothing, use words only.
     query = ParsedQuery(raw=title, words=[title])
-    if kind in registry.kinds():
-        query.kinds = [kind]
+    query.kinds = [kind if kind in KINDS else "question"]
     request = SearchRequest(query=query, limit=limit, match_any=True, with_facets=False)
     try:
         raw = get_backend().search(request)

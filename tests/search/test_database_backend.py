@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from search.backends.base import SearchRequest
 from search.models import SearchEntry
@@ -151,7 +152,8 @@ def test_snippets_escape_html(index_docs):
 
 
 def test_facet_labels_come_from_the_catalogue(docs, platform):
-    results = search_query("仿真")
+    with translation.override("zh-hans"):
+        results = search_query("仿真")
     subdomains = {v.value: v.label for v in results.facets["subdomain"]}
     assert subdomains["autonomous-driving"] == "自动驾驶"
     assert {v.value: v.label for v in results.facets["platform"]}["baidu"] == "百度"

@@ -21,6 +21,15 @@ def _platform(subdomain) -> str:
     return platforms[0].slug if platforms else ""
 
 
+def _context(question: Question) -> str:
+    """Sub-domain and resource names, so 自动驾驶 finds questions filed under it."""
+    names = []
+    if question.subdomain:
+        names += [question.subdomain.name_zh_hans, question.subdomain.name_en]
+    names += [link.resource.name for link in question.resource_links.all()]
+    return " · ".join(n for n in names if n)
+
+
 def _resources(question: Question) -> list[str]:
     found: list[str] = []
     for link in question.resource_links.all():
@@ -55,7 +64,7 @@ class QuestionKind(SearchKind):
             object_id=str(question.pk),
             url=url,
             title=question.title,
-            body=markdown_to_text(question.body),
+            body=f"{markdown_to_text(question.body)}\n{_context(question)}".strip(),
             tags=[tag.name for tag in question.tags.all()],
             subdomain=question.subdomain.slug if question.subdomain else "",
             platform=_platform(question.subdomain),
@@ -106,7 +115,7 @@ class AnswerKind(SearchKind):
             object_id=str(answer.pk),
             url=url,
             title=question.title,
-            body=markdown_to_text(answer.body),
+            body=f"{markdown_to_text(answer.body)}\n{_context(question)}".strip(),
             tags=[tag.name for tag in question.tags.all()],
             subdomain=question.subdomain.slug if question.subdomain else "",
             platform=_platform(question.subdomain),

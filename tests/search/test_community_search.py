@@ -42,6 +42,7 @@ def test_an_asked_question_is_found_with_its_operators(question):
     assert _ids("仿真环境 安装") == [key]
     entry = SearchEntry.objects.get(kind="question")
     assert entry.body.startswith("按照文档安装")  # Markdown reduced to text
+    assert "自动驾驶" in entry.body  # its sub-domain, so the field name finds it
     assert entry.platform == "baidu" and entry.author == "asker"
     assert _ids("[apollo] is:question is:unanswered") == [key]
     assert _ids("resource:apollo@9.0 user:asker subdomain:autonomous-driving") == [key]

@@ -189,6 +189,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=["database", "elasticsearch"], default="database")
     parser.add_argument("--keep", action="store_true", help="keep the generated documents")
     parser.add_argument("--skip-relevance", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="query documents kept by an earlier --keep run"
+    )
     args = parser.parse_args()
 
     from django.db import connection
@@ -200,7 +203,9 @@ def main() -> None:
 
     documents = make_documents(args.docs)
     started = time.perf_counter()
-    if backend.name == "elasticsearch":
+    if args.reuse:
+        print("indexing: skipped (--reuse)")
+    elif backend.name == "elasticsearch":
         for kind in sorted({d.kind for d in documents}):
             backend.rebuild(kind, (d for d in documents if d.kind == kind))
     else:
@@ -213,9 +218,11 @@ def main() -> None:
             )
         print()
     elapsed = time.perf_counter() - started
-    print(
-        f"indexing: {len(documents)} documents in {elapsed:.1f}s = {len(documents) / elapsed:,.0f} docs/s"
-    )
+    if not args.reuse:
+        print(
+            f"indexing: {len(documents)} documents in {elapsed:.1f}s = "
+            f"{len(documents) / elapsed:,.0f} docs/s"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_searchentry")

@@ -70,12 +70,18 @@ class SearchEntry(models.Model):
     body_seg = models.TextField(blank=True)
     folded = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True)
+    #: Query-independent prior (votes and age, see ``database.prior``): the cheap order
+    #: in which PostgreSQL picks the capped candidate set before the full ranking.
+    prior = models.FloatField(default=0.0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")
         ]
-        indexes = [models.Index(fields=["kind", "-created_at"], name="search_entry_kind_new")]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="search_entry_kind_new"),
+            models.Index(fields=["-prior"], name="search_entry_prior"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"

@@ -67,6 +67,7 @@ class SearchResults:
     sort: str = "relevance"
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     relaxed: bool = False  # no result had every word; these have some
+    capped: bool = False  # total (and facet counts) stopped at the backend's cap: "2,000+"
     error: str = ""
 
     @property
@@ -231,6 +232,7 @@ def search_query(
             results.error += f" ({type(error).__name__})"
         return results
     results.total = raw.total
+    results.capped = raw.capped
     results.hits = _hits(raw, query)
     if with_facets:
         labels = _labels(raw.facets)

@@ -44,6 +44,8 @@ class BackendResults:
     hits: list[RawHit]
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: ``total`` and the facet counts stop at the backend's candidate cap ("2,000+").
+    capped: bool = False
 
 
 class SearchBackendError(Exception):

@@ -2,7 +2,12 @@
 
 PostgreSQL: a stored ``tsvector`` (``simple`` configuration over jieba-segmented,
 Simplified-folded, stemmed text; title A, tags B, body C) with a GIN index;
-``ts_rank_cd`` combined with votes and recency. SQLite (the embedded demo): the
+``ts_rank_cd`` combined with votes and recency. Ranking every match does not scale
+(a broad word matches a fifth of the corpus), so PostgreSQL first takes a capped
+candidate set from the GIN index — the best ``CANDIDATES`` matches by a stored,
+query-independent ``prior`` plus the best as many among title/tag matches — and
+ranks, counts and facets only those; ``total`` is exact below the cap and flagged
+``capped`` at it. SQLite (the embedded demo): the
 same segmented text matched with LIKE and ranked in Python with the same weights.
 """
 
@@ -11,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
@@ -33,6 +38,9 @@ from search.models import SearchEntry
 from search.registry import SearchDocument
 
 MAX_BODY = 20_000
+#: Matches PostgreSQL ranks per query (``SEARCH["CANDIDATES"]`` overrides).
+CANDIDATES = 2_000
+PRIOR_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 SQLITE_CANDIDATES = 5_000
 WEIGHTS = {"title": 3.0, "tags": 1.5, "body": 1.0}
 # ts_rank weights, in PostgreSQL's order {D, C, B, A}.
@@ -57,6 +65,12 @@ _ENTRY_FIELDS = [
     "created_at",
     "updated_at",
 ]
+
+
+def prior(score: int | None, created_at: datetime | None) -> float:
+    """Query-independent worth of an entry: votes (log) and age (a year newer ≈ +0.3)."""
+    years = (created_at - PRIOR_EPOCH).total_seconds() / YEAR_SECONDS if created_at else 0.0
+    return 0.15 * math.log1p(max(score or 0, 0)) + 0.3 * years
 
 
 def _pad(tokens: list[str]) -> str:
@@ -89,6 +103,7 @@ def entry_from_document(document: SearchDocument) -> SearchEntry:
         tags_seg=_pad([tok for tag in tags for tok in analysis.tokens(tag, folded=True)]),
         body_seg=_pad(analysis.tokens(body_folded, folded=True)),
         folded=f"{title_folded}\n{' '.join(tags)}\n{body_folded}",
+        prior=prior(document.score, document.created_at),
     )
 
 
@@ -112,20 +127,28 @@ def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery_source(terms: list[analysis.Term], *, match_any: bool) -> str:
-    """``to_tsquery`` text: a long Chinese word matches itself or all its parts."""
+def tsquery_source(terms: list[analysis.Term], *, match_any: bool, weights: str = "") -> str:
+    """``to_tsquery`` text: a long Chinese word matches itself or all its parts.
+
+    ``weights`` (e.g. ``"AB"``) restricts every lexeme to those vector weights.
+    """
+    suffix = f":{weights}" if weights else ""
     groups = []
     for term in terms:
         if term.parts:
-            parts = " & ".join(_lexeme(p) for p in term.parts)
-            groups.append(f"({_lexeme(term.token)} | ({parts}))")
+            parts = " & ".join(_lexeme(p) + suffix for p in term.parts)
+            groups.append(f"({_lexeme(term.token)}{suffix} | ({parts}))")
         else:
-            groups.append(_lexeme(term.token))
+            groups.append(_lexeme(term.token) + suffix)
     return (" | " if match_any else " & ").join(groups)
 
 
 class DatabaseBackend(SearchBackend):
     name = "database"
+
+    @property
+    def candidates(self) -> int:
+        return int(self.config.get("CANDIDATES") or CANDIDATES)
 
     @property
     def is_postgres(self) -> bool:
@@ -143,7 +166,7 @@ class DatabaseBackend(SearchBackend):
         latest = {d.key: d for d in documents}
         entries = [entry_from_document(d) for d in latest.values()]
         update_fields = [f for f in _ENTRY_FIELDS if f not in ("kind", "object_id")]
-        update_fields += ["title_seg", "tags_seg", "body_seg", "folded"]
+        update_fields += ["title_seg", "tags_seg", "body_seg", "folded", "prior"]
         with transaction.atomic():
             SearchEntry.objects.bulk_create(
                 entries,
@@ -249,25 +272,47 @@ class DatabaseBackend(SearchBackend):
             return self._search_postgres(request, terms)
         return self._search_sqlite(request, terms)
 
-    def _search_postgres(self, request: SearchRequest, terms) -> BackendResults:
+    def _tsquery(self, terms, request: SearchRequest, weights: str = "") -> SearchQuery:
+        source = tsquery_source(terms, match_any=request.match_any, weights=weights)
+        return SearchQuery(source, search_type="raw", config="simple")
+
+    def candidate_ids(self, request: SearchRequest, terms) -> list[int]:
+        """The capped set PostgreSQL ranks, counts and facets, fetched once per search.
+
+        The top ``candidates`` matches by ``prior`` (GIN bitmap scan, then a top-N
+        sort on a plain column: no vector is ranked). Only when that hits the cap,
+        also the top as many among matches in the title or tags, so an old or
+        unvoted item whose title is the query still reaches the ranking.
+        """
         qs = self.filtered(request)
-        ranked = bool(terms)
+        cap = self.candidates
         if terms:
-            tsquery = SearchQuery(
-                tsquery_source(terms, match_any=request.match_any),
-                search_type="raw",
-                config="simple",
+            qs = qs.filter(search_vector=self._tsquery(terms, request))
+        ids = list(qs.order_by("-prior", "-id").values_list("id", flat=True)[:cap])
+        if terms and len(ids) >= cap:
+            titled = self.filtered(request).filter(
+                search_vector=self._tsquery(terms, request, weights="AB")
             )
-            qs = qs.filter(search_vector=tsquery)
-        if request.with_facets:
-            # Every entry has a kind and there are fewer kinds than facet slots, so the
-            # kind counts add up to the total: one pass over the matches, not two.
-            facets = self._facets_postgres(qs, request)
-            total = sum(count for _, count in facets["kind"])
-        else:
-            facets, total = {}, qs.count()
-        page = qs.only(*_ENTRY_FIELDS)
-        if ranked and request.sort == "relevance":
+            seen = set(ids)
+            for pk in titled.order_by("-prior", "-id").values_list("id", flat=True)[:cap]:
+                if pk not in seen:
+                    ids.append(pk)
+        return ids
+
+    @staticmethod
+    def _among(ids: list[int]) -> QuerySet:
+        return SearchEntry.objects.filter(
+            RawSQL("search_searchentry.id = ANY(%s)", (ids,), output_field=BooleanField())
+        )
+
+    def _search_postgres(self, request: SearchRequest, terms) -> BackendResults:
+        ids = self.candidate_ids(request, terms)
+        total = len(ids)
+        if not ids:
+            return BackendResults(hits=[], total=0, facets=self._empty_facets())
+        candidates = self._among(ids)
+        facets = self._facets_postgres(candidates, request) if request.with_facets else {}
+        if terms and request.sort == "relevance":
             recency = RawSQL(
                 "0.7 + 0.3 / (1.0 + GREATEST(EXTRACT(EPOCH FROM (now() - search_searchentry.created_at)), 0) / %s)",
                 (YEAR_SECONDS,),
@@ -278,15 +323,34 @@ class DatabaseBackend(SearchBackend):
                 (),
                 output_field=FloatField(),
             )
-            rank = SearchRank(F("search_vector"), tsquery, weights=PG_WEIGHTS, cover_density=True)
-            page = page.annotate(
-                rank=ExpressionWrapper(rank * popularity * recency, output_field=FloatField())
-            ).order_by("-rank", "-created_at", "-id")
+            rank = SearchRank(
+                F("search_vector"),
+                self._tsquery(terms, request),
+                weights=PG_WEIGHTS,
+                cover_density=True,
+            )
+            page = (
+                candidates.only(*_ENTRY_FIELDS)
+                .annotate(
+                    rank=ExpressionWrapper(rank * popularity * recency, output_field=FloatField())
+                )
+                .order_by("-rank", "-created_at", "-id")
+            )
         else:
-            page = page.order_by(*self._order(request.sort))
+            # Newest / most voted: exact over every match (index-ordered, nothing ranked).
+            page = self.filtered(request)
+            if terms:
+                page = page.filter(search_vector=self._tsquery(terms, request))
+            page = page.only(*_ENTRY_FIELDS).order_by(*self._order(request.sort))
         rows = list(page[request.offset : request.offset + request.limit])
         hits = [RawHit(document_from_entry(e), getattr(e, "rank", 0.0) or 0.0) for e in rows]
-        return BackendResults(hits=hits, total=total, facets=facets)
+        return BackendResults(
+            hits=hits, total=total, facets=facets, capped=total >= self.candidates
+        )
+
+    @staticmethod
+    def _empty_facets() -> dict:
+        return {facet: [] for facet in FACETS}
 
     @staticmethod
     def _order(sort: str) -> list[str]:

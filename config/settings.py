@@ -196,7 +196,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times socket reads out after 5 s, exactly channels-redis's
+                # blocking-pop timeout, so idle consumers crashed: allow longer reads.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env_str("CHANNEL_LAYER_PREFIX", "huiju"),
                 "capacity": 1500,
                 "expiry": 30,

@@ -41,7 +41,8 @@ def reminders_send(*, within: timedelta = timedelta(hours=1), stdout=None) -> in
                 .select_related("user")
             )
             users = [r.user for r in registrations if r.user.is_active]
-            url = session.get_absolute_url()
+            with translation.override(settings.LANGUAGE_CODE):
+                url = session.get_absolute_url()
             notify_many(
                 recipients=users,
                 kind=KIND,

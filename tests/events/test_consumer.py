@@ -337,3 +337,16 @@ async def test_presence_counts_attendees(live_session, member, make_user, settin
     state = await snapshot(alice)
     assert state["attendees"] == 1
     await alice.disconnect()
+
+
+@in_own_loop
+async def test_an_idle_connection_still_receives_events(live_session, member, host):
+    """Regression: redis-py's 5 s read timeout used to kill consumers idle for 5 s."""
+    from events import services
+
+    alice, *_ = await connect(live_session.slug, member)
+    await snapshot(alice)
+    await asyncio.sleep(6.5)
+    await database_sync_to_async(services.session_end)(session=live_session, user=host)
+    assert (await receive(alice, "session.status"))["session"]["status"] == "ended"
+    await alice.disconnect()

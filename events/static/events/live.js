@@ -8,7 +8,8 @@
 const room = document.querySelector(".live-room");
 
 if (room) {
-  const t = (key) => room.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)] || "";
+  // data-t-status-live="…" → dataset.tStatusLive: translated strings from the template.
+  const t = (key) => room.dataset[("t-" + key).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] || "";
   const $ = (root, role) => root.querySelector(`[data-role="${role}"]`);
   const list = $(room, "questions");
   const template = document.getElementById("live-question-template");
@@ -106,6 +107,7 @@ if (room) {
         setStatus(frame.session.status);
         if (frame.attendees !== null && frame.attendees !== undefined) setAttendees(frame.attendees);
         syncing = false;
+        room.classList.add("is-synced");
         render();
         return;
       case "synced":

@@ -113,6 +113,8 @@ class Stats:
         self.vote_sent: dict[int, deque[float]] = defaultdict(deque)
         self.vote_time: dict[tuple[int, int], float] = {}
         self.latencies: list[float] = []
+        self.by_kind: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
         self.delivered = 0
         self.measuring = False
 
@@ -155,6 +157,7 @@ async def client(url: str, origin: str, cookie: str | None, stats: Stats, ready,
             sent = stats.sent_time(frame)
             if sent is not None:
                 stats.latencies.append(now - sent)
+                stats.by_kind[frame["type"]].append(now - sent)
                 stats.delivered += 1
 
 
@@ -248,6 +251,10 @@ async def run_level(port: int, slug: str, cookies, clients: int, rate: float, du
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     lat_ms = [value * 1000 for value in stats.latencies]
+    if os.environ.get("BENCH_DEBUG"):
+        for kind, values in stats.by_kind.items():
+            print(kind, len(values), "p50", percentile(values, 50) * 1000)
+        print("errors", dict(stats.errors))
     expected = sent * clients  # every listening client should get every broadcast
     within = sum(1 for value in lat_ms if value <= 500)
     return {
@@ -280,6 +287,11 @@ def main() -> None:
     server = subprocess.Popen(
         [
             sys.executable,
+            *(
+                ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
+                if os.environ.get("BENCH_PROFILE")
+                else []
+            ),
             "-m",
             "daphne",
             "-b",
@@ -326,8 +338,11 @@ def main() -> None:
             )
             print(f"Target (1,000 clients, p99 ≤ 250 ms): {verdict} (p99 {at_1000['p99']:.0f} ms)")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.send_signal(2)  # SIGINT: Daphne stops cleanly (and a profile is written)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ logged and costs nothing: clients catch up from the log when they resync.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -102,13 +103,25 @@ def _record(
 
 
 def event_message(event: LiveEvent) -> dict[str, Any]:
-    """The channel-layer message for one logged event (consumers pick the view)."""
-    return {
-        "type": "live.event",
+    """The channel-layer message for one logged event.
+
+    Both views are serialized here, once, so a room of N connections costs N socket
+    writes, not N JSON encodings; each consumer only picks which text to send.
+    """
+    from events.selectors import frame_for
+
+    common = {
         "seq": event.seq,
         "payload": event.payload,
         "public_payload": event.public_payload,
         "audience_user_id": event.audience_user_id,
+    }
+    return {
+        "type": "live.event",
+        "seq": event.seq,
+        "audience_user_id": event.audience_user_id,
+        "staff_text": json.dumps(frame_for(**common, user_id=None, staff=True)),
+        "public_text": json.dumps(frame_for(**common, user_id=None, staff=False)),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 import pytest
@@ -16,9 +17,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fanned(monkeypatch):
-    """Capture fan-out messages instead of sending them."""
+    """Capture fan-out messages instead of sending them, with both views decoded."""
     sent = []
-    monkeypatch.setattr(services, "fan_out", lambda session_id, message: sent.append(message))
+
+    def capture(session_id, message):
+        staff = json.loads(message["staff_text"])
+        public = json.loads(message["public_text"])
+        assert staff.pop("seq") == public.pop("seq") == message["seq"]
+        sent.append(
+            {
+                **message,
+                "payload": staff,
+                "public_payload": None if public["type"] == "tick" else public,
+            }
+        )
+
+    monkeypatch.setattr(services, "fan_out", capture)
     return sent
 
 

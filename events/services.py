@@ -356,7 +356,8 @@ def session_archive(*, session: LiveSession, user) -> LiveSession:
     )
     from events.archive import archive_to_community
 
-    archive_to_community(session=session)
+    # Also on a repeated archive: publishes whatever an earlier attempt could not.
+    session.archived_threads = archive_to_community(session=session)
     return session
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.ratelimit import hit
@@ -214,4 +215,15 @@ def session_status(request, slug: str):
                 request,
                 _("The session is now “%(status)s”.") % {"status": session.get_status_display()},
             )
+            threads = getattr(session, "archived_threads", 0)
+            if threads:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d answered question was published as a community thread.",
+                        "%(count)d answered questions were published as community threads.",
+                        threads,
+                    )
+                    % {"count": threads},
+                )
     return redirect("events:moderate", slug=session.slug)

@@ -37,6 +37,12 @@ CLOSE_NOT_FOUND = 4404
 _background: set[asyncio.Task] = set()
 
 
+def _db(function):
+    """Independent reads and presence writes run in a thread pool, not the one shared
+    database thread, so a crowd joining at once is not served one connection at a time."""
+    return database_sync_to_async(function, thread_sensitive=False)
+
+
 def _is_disconnect(error: Exception) -> bool:
     """Sending to a client that has just gone away (Daphne raises autobahn's Disconnected)."""
     return type(error).__name__ in {"Disconnected", "ConnectionClosed"}
@@ -92,7 +98,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
         self.user = self.scope.get("user")
-        found = await self._load_session(slug)
+        found = await _db(self._load_session)(slug)
         if found is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
@@ -100,7 +106,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         self.group = services.group_name(self.session_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await database_sync_to_async(services.presence_join)(
+        await _db(services.presence_join)(
             session_id=self.session_id, channel_name=self.channel_name, user=self.user
         )
         await self._schedule_presence()
@@ -119,10 +125,9 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         if self.session_id is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
-        await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+        await _db(services.presence_leave)(channel_name=self.channel_name)
         await self._schedule_presence()
 
-    @database_sync_to_async
     def _load_session(self, slug: str) -> tuple[int, bool] | None:
         session = LiveSession.objects.filter(slug=slug).first()
         if session is None:
@@ -218,14 +223,14 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
     # --- Handlers ----------------------------------------------------------------------
 
     async def handle_ping(self, content: dict, ref) -> None:
-        await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
+        await _db(services.presence_touch)(channel_name=self.channel_name)
         await self.send_json({"type": "pong", **({"ref": ref} if ref is not None else {})})
 
     async def handle_sync(self, content: dict, ref) -> None:
         last_seq = content.get("last_seq")
         if last_seq is not None:
             last_seq = _int_field(content, "last_seq")
-            events = await database_sync_to_async(selectors.events_since)(
+            events = await _db(selectors.events_since)(
                 session_id=self.session_id, last_seq=last_seq
             )
             if events is not None:
@@ -239,7 +244,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
                     {"type": "synced", "seq": last_seq + len(events), "replayed": len(events)}
                 )
                 return
-        snapshot = await database_sync_to_async(self._snapshot)()
+        snapshot = await _db(self._snapshot)()
         await self.send_json(snapshot)
 
     def _snapshot(self) -> dict:
@@ -395,7 +400,7 @@ async def _announce_presence(layer, session_id: int, delay: float, key: str) -> 
     try:
         await asyncio.sleep(delay)
         await cache.adelete(key)
-        count = await database_sync_to_async(services.attendee_count)(session_id=session_id)
+        count = await _db(services.attendee_count)(session_id=session_id)
         await layer.group_send(
             services.group_name(session_id), {"type": "live.presence", "attendees": count}
         )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.markdown import render_markdown
 
@@ -211,8 +212,8 @@ class CollaborationPost(ContactFields):
         OPEN_SOURCE = "open_source", _("Open source")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("collaboration post status", "Open")
+        CLOSED = "closed", pgettext_lazy("collaboration post status", "Closed")
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

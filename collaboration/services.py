@@ -114,7 +114,9 @@ POST_FIELDS = (
 )
 
 
-def _validate_post(*, author, data: dict) -> None:
+def _validate_post(*, author, data: dict, resources: list) -> None:
+    if data.get("kind") == CollaborationPost.Kind.PILOT and not resources:
+        raise CollaborationError(_("Choose the platform resource you want to pilot on."))
     contacts = [data.get(name) for name in CollaborationPost.CONTACT_FIELDS]
     if not any(contacts):
         raise CollaborationError(_("Give at least one way to contact you."))
@@ -134,15 +136,15 @@ def post_create(
 ) -> CollaborationPost:
     """Publish a post; members whose alerts match are notified after commit."""
     _check_can_write(author)
-    skill_names = list(skills)
-    _validate_post(author=author, data=data)
+    skill_names, resources = list(skills), list(resources)
+    _validate_post(author=author, data=data, resources=resources)
     _limit(author, "post", RATE_POST)
     with transaction.atomic():
         post = CollaborationPost.objects.create(
             author=author, **{name: data[name] for name in POST_FIELDS if name in data}
         )
         post.skills.set(skills_resolve(names=skill_names[:MAX_POST_SKILLS]))
-        post.resources.set(list(resources))
+        post.resources.set(resources)
         transaction.on_commit(lambda: _notify_alerts(post.pk))
     return post
 
@@ -154,14 +156,15 @@ def post_update(
     _check_can_write(actor)
     if actor.pk != post.author_id:
         raise PermissionDenied
-    _validate_post(author=actor, data=data)
+    resources = list(resources)
+    _validate_post(author=actor, data=data, resources=resources)
     with transaction.atomic():
         for name in POST_FIELDS:
             if name in data:
                 setattr(post, name, data[name])
         post.save()
         post.skills.set(skills_resolve(names=list(skills)[:MAX_POST_SKILLS]))
-        post.resources.set(list(resources))
+        post.resources.set(resources)
     return post
 
 

@@ -65,11 +65,14 @@ def test_anonymous_cannot_post(client, driving):
         ),
         ({"skills_text": ", ".join(f"s{i}" for i in range(11))}, "at most 10 skills"),
         ({"title": ""}, "This field is required"),
+        ({"resources": []}, "Choose the platform resource you want to pilot on"),
     ],
 )
-def test_bad_input_is_explained_and_nothing_is_lost(client, founder, driving, overrides, error):
+def test_bad_input_is_explained_and_nothing_is_lost(
+    client, founder, driving, apollo, overrides, error
+):
     client.force_login(founder)
-    data = form_data(driving, **overrides)
+    data = form_data(driving, **{"resources": [apollo.pk], **overrides})
     response = client.post(reverse("collaboration:post_create"), data)
     assert response.status_code == 200
     body = response.content.decode()
@@ -81,11 +84,10 @@ def test_bad_input_is_explained_and_nothing_is_lost(client, founder, driving, ov
 def test_post_creation_is_rate_limited(client, founder, driving):
     client.force_login(founder)
     limit = int(services.RATE_POST.split("/")[0])
+    data = form_data(driving, kind="seeking")
     for _ in range(limit):
-        assert (
-            client.post(reverse("collaboration:post_create"), form_data(driving)).status_code == 302
-        )
-    response = client.post(reverse("collaboration:post_create"), form_data(driving))
+        assert client.post(reverse("collaboration:post_create"), data).status_code == 302
+    response = client.post(reverse("collaboration:post_create"), data)
     assert response.status_code == 200 and "too often" in response.content.decode()
     assert CollaborationPost.objects.count() == limit
 
@@ -94,11 +96,11 @@ def test_only_author_edits(client, post, developer, founder, driving):
     url = reverse("collaboration:post_edit", args=[post.pk])
     client.force_login(developer)
     assert client.get(url).status_code == 403
-    assert client.post(url, form_data(driving, title="Hijacked")).status_code == 403
+    assert client.post(url, form_data(driving, kind="seeking", title="Hijacked")).status_code == 403
     client.force_login(founder)
     page = client.get(url)
     assert page.status_code == 200 and "PyTorch" in page.content.decode()
-    assert client.post(url, form_data(driving, title="Renamed")).status_code == 302
+    assert client.post(url, form_data(driving, kind="seeking", title="Renamed")).status_code == 302
     post.refresh_from_db()
     assert post.title == "Renamed"
 

@@ -37,3 +37,31 @@ def profile_posts(request, *, member, **kwargs):
     if not posts:
         return None
     return "collaboration/slots/posts.html", {"slot_posts": posts, "slot_kind": "profile"}
+
+
+@register_slot("profile_page", order=30)
+def profile_expertise(request, *, member, **kwargs):
+    """Proven expertise from the Q&A forum: accepted answers and up-votes per tag,
+    sub-domain and resource."""
+    from collaboration import expertise
+    from knowledge.models import OpenResource, Subdomain
+
+    grouped = expertise.member_expertise(user=member)
+    if not grouped:
+        return None
+    names = {
+        "subdomain": {
+            s.slug: s.name
+            for s in Subdomain.objects.filter(slug__in=[r.key for r in grouped["subdomain"]])
+        },
+        "resource": {
+            r.slug: r.name
+            for r in OpenResource.objects.filter(slug__in=[r.key for r in grouped["resource"]])
+        },
+    }
+    lines = [
+        expertise.describe(row, names.get(dimension, {}).get(row.key, row.key))
+        for dimension in ("tag", "subdomain", "resource")
+        for row in grouped.get(dimension, [])
+    ]
+    return "collaboration/slots/expertise.html", {"expertise_lines": lines, "member": member}

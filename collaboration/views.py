@@ -299,6 +299,9 @@ def people(request):
     page = Paginator(selectors.people_directory(filters=filters), PEOPLE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    proven = expertise.expertise_by_user(user_ids=[person.pk for person in page.object_list])
+    for person in page.object_list:
+        person.expertise = [expertise.describe(row, row.key) for row in proven.get(person.pk, [])]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

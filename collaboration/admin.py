@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_moderator
 from collaboration.models import (
     CollaborationPost,
     Flag,
@@ -36,6 +37,16 @@ class FlagAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Moderators (the Moderators group) review flags without needing model permissions.
+    def has_module_permission(self, request):
+        return is_moderator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_moderator(request.user) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user) or super().has_change_permission(request, obj)
 
     @admin.action(description=_("Hide the flagged posts"))
     def hide_posts(self, request, queryset):

@@ -166,3 +166,27 @@ def test_admin_pages_do_not_show_contact_details(post, make_user, client):
         f"/django-admin/collaboration/collaborationpost/{post.pk}/change/"
     ).content.decode()
     assert AUTHOR_CONTACTS["contact_wechat"] not in body
+
+
+def test_moderators_review_flags_in_the_admin(post, developer, make_user, client):
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import MODERATORS_GROUP
+
+    services.flag_create(post=post, reporter=developer, reason="spam", note="Advert for a course")
+    moderator = make_user("mod2", is_staff=True)
+    moderator.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    client.force_login(moderator)
+    response = client.get("/django-admin/collaboration/flag/?status__exact=open")
+    assert response.status_code == 200
+    assert post.title in response.content.decode()
+    response = client.post(
+        "/django-admin/collaboration/flag/",
+        {"action": "hide_posts", "_selected_action": [Flag.objects.get().pk]},
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.hidden_at is not None
+    # An ordinary staff member without the role cannot see the queue.
+    client.force_login(make_user("staffer", is_staff=True))
+    assert client.get("/django-admin/collaboration/flag/").status_code == 403

@@ -12,3 +12,11 @@ MATCH = register_kind(
         email_default=False,
     )
 )
+
+EXPIRING = register_kind(
+    Kind(
+        "collaboration_expiring",
+        _("My collaboration posts about to expire"),
+        _("Your collaboration post expires soon: extend it or close it"),
+    )
+)

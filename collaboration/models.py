@@ -262,6 +262,12 @@ class CollaborationPost(ContactFields):
         blank=True,
         help_text=_("Hidden posts are not shown."),
     )
+    expiry_reminded_for = models.DateField(
+        _("expiry reminder sent for"),
+        null=True,
+        blank=True,
+        help_text=_("The expiry date the author was last reminded of."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,6 +213,37 @@ def _notify_alerts(post_id: int) -> int:
         target_title=post.title,
         excerpt=markdown_to_text(post.description),
     )
+
+
+def posts_remind_expiring(*, days: int = 3, today: datetime.date | None = None) -> int:
+    """Tell authors once per expiry date that their open post expires within ``days``.
+
+    Idempotent: ``expiry_reminded_for`` records the date reminded of, so running
+    again sends nothing, while extending the post re-arms the reminder.
+    """
+    today = today or timezone.localdate()
+    due = (
+        CollaborationPost.objects.live(today)
+        .filter(expires_on__lte=today + datetime.timedelta(days=days))
+        .exclude(expiry_reminded_for=F("expires_on"))
+        .select_related("author")
+    )
+    sent = 0
+    for post in due:
+        with transaction.atomic():
+            updated = (
+                CollaborationPost.objects.filter(pk=post.pk)
+                .exclude(expiry_reminded_for=F("expires_on"))
+                .update(expiry_reminded_for=F("expires_on"))
+            )
+            if updated:
+                sent += notify(
+                    recipient=post.author,
+                    kind="collaboration_expiring",
+                    target_url=reverse("collaboration:post_edit", args=[post.pk]),
+                    target_title=post.title,
+                )
+    return sent
 
 
 # --- interest ----------------------------------------------------------------

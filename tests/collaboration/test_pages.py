@@ -80,3 +80,25 @@ def test_subdomain_page_slot_lists_open_posts(client, driving, make_post):
         Context({"s": driving})
     )
     assert "Slot post" in html and "?subdomain=autonomous-driving" in html
+
+
+def test_expiry_reminders_are_sent_once_per_expiry_date(make_post, founder):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from notifications.models import Notification
+
+    today = timezone.localdate()
+    soon = make_post(expires_on=today + datetime.timedelta(days=2))
+    make_post(expires_on=today + datetime.timedelta(days=20))  # not yet
+    make_post(expires_on=today + datetime.timedelta(days=1), status="closed")  # closed: no
+    out = StringIO()
+    call_command("collaboration_remind_expiring", stdout=out)
+    assert "Reminded 1 authors" in out.getvalue()
+    note = Notification.objects.get(kind="collaboration_expiring")
+    assert note.recipient == founder and note.target_url.endswith(f"/{soon.pk}/edit/")
+    assert services.posts_remind_expiring() == 0  # idempotent
+    soon.expires_on = today + datetime.timedelta(days=3)  # extended: re-armed
+    soon.save()
+    assert services.posts_remind_expiring() == 1

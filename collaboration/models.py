@@ -278,9 +278,13 @@ class CollaborationPost(ContactFields):
         verbose_name = _("collaboration post")
         verbose_name_plural = _("collaboration posts")
         indexes = [
+            # The board: open, visible posts newest first (expiry is filtered while scanning).
             models.Index(
-                fields=["status", "expires_on", "-created_at"], name="collab_post_live_idx"
+                fields=["-created_at", "-id"],
+                condition=Q(status="open", hidden_at__isnull=True),
+                name="collab_post_board_idx",
             ),
+            models.Index(fields=["status", "expires_on"], name="collab_post_expiry_idx"),
             models.Index(fields=["subdomain", "status", "-created_at"], name="collab_post_sub_idx"),
             models.Index(fields=["kind", "status", "-created_at"], name="collab_post_kind_idx"),
             models.Index(fields=["stage", "status"], name="collab_post_stage_idx"),

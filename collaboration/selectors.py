@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -100,13 +101,20 @@ def post_list(*, filters: PostFilters) -> QuerySet[CollaborationPost]:
     )
 
 
+POPULAR_SKILLS_TTL = 300
+
+
 def popular_skills(*, limit: int = 20) -> list[Skill]:
-    """Skills most used by live posts (for the filter list)."""
-    return list(
-        Skill.objects.filter(posts__in=CollaborationPost.objects.live())
-        .annotate(post_count=Count("posts"))
-        .order_by("-post_count", "name")[:limit]
-    )
+    """Skills most used by live posts (for the filter list); cached for a few minutes."""
+
+    def compute() -> list[Skill]:
+        return list(
+            Skill.objects.filter(posts__in=CollaborationPost.objects.live())
+            .annotate(post_count=Count("posts"))
+            .order_by("-post_count", "name")[:limit]
+        )
+
+    return cache.get_or_set(f"collab:popular-skills:{limit}", compute, POPULAR_SKILLS_TTL)
 
 
 def post_get(*, pk: int, viewer) -> CollaborationPost:

@@ -117,9 +117,12 @@ def expertise_rows(
     dimensions = set(dimensions)
     parts = []
     if "tag" in dimensions and (tags is None or tags):
-        tagged = base.filter(question__question_tags__tag__isnull=False)
-        if tags is not None:
-            tagged = tagged.filter(question__question_tags__tag__name__in=list(tags))
+        # One filter() per multi-valued join, or Django joins the table twice.
+        tagged = (
+            base.filter(question__question_tags__tag__name__in=list(tags))
+            if tags is not None
+            else base.filter(question__question_tags__tag__isnull=False)
+        )
         parts.append(_grouped(tagged, "tag", "question__question_tags__tag__name"))
     if "subdomain" in dimensions and (subdomain_ids is None or subdomain_ids):
         in_subdomain = base.filter(question__subdomain__isnull=False)
@@ -127,9 +130,11 @@ def expertise_rows(
             in_subdomain = in_subdomain.filter(question__subdomain_id__in=list(subdomain_ids))
         parts.append(_grouped(in_subdomain, "subdomain", "question__subdomain__slug"))
     if "resource" in dimensions and (resource_ids is None or resource_ids):
-        linked = base.filter(question__resource_links__isnull=False)
-        if resource_ids is not None:
-            linked = linked.filter(question__resource_links__resource_id__in=list(resource_ids))
+        linked = (
+            base.filter(question__resource_links__resource_id__in=list(resource_ids))
+            if resource_ids is not None
+            else base.filter(question__resource_links__isnull=False)
+        )
         parts.append(_grouped(linked, "resource", "question__resource_links__resource__slug"))
     if not parts:
         return []

@@ -46,10 +46,10 @@ def test_directory_filters_by_skill_and_subdomain(client, make_user, make_post, 
     assert "lidar_dev" in page
 
 
-def test_directory_hides_expertise_filter_until_community_provides_it(client, db):
-    assert not expertise.COMMUNITY_EXPERTISE
+def test_directory_offers_the_expertise_filter(client, db):
+    assert expertise.COMMUNITY_EXPERTISE
     form = client.get(reverse("collaboration:people")).context["form"]
-    assert "expertise" not in form.fields
+    assert "expertise" in form.fields
 
 
 @pytest.mark.parametrize("size", [3, 25])
@@ -60,8 +60,9 @@ def test_directory_query_count_is_constant(
         user = with_skills(make_user(f"p{i}"), "PyTorch", f"skill{i}")
         if i % 3 == 0:
             baidu.staff.add(user)
-    # filter sub-domains, count, members, their skills, platforms, organisations, header
-    with django_assert_num_queries(7):
+    # filter sub-domains, count, members, their skills, platforms, organisations, their
+    # proven expertise (one aggregate), header
+    with django_assert_num_queries(8):
         response = client.get(reverse("collaboration:people"), {"skill": "PyTorch"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == size

@@ -226,7 +226,7 @@ def test_detail_query_count_is_constant_for_the_author(
             post=post, member=member, message="hi", contacts={"contact_email": "x@y.cn"}
         )
     client.force_login(founder)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
 

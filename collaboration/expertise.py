@@ -288,3 +288,18 @@ def member_expertise(*, user, per_dimension: int = 5) -> dict[str, list[Expertis
         if len(grouped[row.dimension]) < per_dimension:
             grouped[row.dimension].append(row)
     return grouped
+
+
+def qa_tags_for(skills) -> dict[int, object]:
+    """``{skill.pk: Tag}`` for the skills that are also Q&A tags (synonyms resolved), one query."""
+    if not COMMUNITY_EXPERTISE:
+        return {}
+    from community.models import Tag
+
+    by_name = {tag_name(skill.name): skill.pk for skill in skills}
+    if not by_name:
+        return {}
+    found = {}
+    for tag in Tag.objects.filter(name__in=list(by_name)).select_related("canonical"):
+        found[by_name[tag.name]] = tag.canonical or tag
+    return found

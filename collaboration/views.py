@@ -85,6 +85,7 @@ def post_detail(request, pk: int):
         )
     context = {
         "post": post,
+        "qa_tags": list(expertise.qa_tags_for(post.skills.all()).values()),
         "is_author": is_author,
         "my_interest": my_interest,
         "my_events": selectors.events_for(interest=my_interest) if my_interest else [],

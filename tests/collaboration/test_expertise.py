@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from collaboration import expertise, selectors
+from collaboration.services import skills_resolve
 from community.models import Answer, Question, QuestionResource, QuestionTag, Tag, tag_slug
 
 pytestmark = pytest.mark.skipif(not expertise.COMMUNITY_EXPERTISE, reason="community Q&A missing")
@@ -93,3 +94,13 @@ def test_profile_shows_proven_expertise(expert, client):
     assert "Proven expertise" in body
     assert "3 accepted answers in [点云]" in body
     assert "3 accepted answers in Apollo" in body
+
+
+def test_post_skills_link_to_the_matching_qa_tags(expert, post, client):
+    Tag.objects.create(name="3d-检测", slug=tag_slug("3d-检测"))
+    post.skills.add(*skills_resolve(names=["3D 检测"]))
+    body = client.get(post.get_absolute_url()).content.decode()
+    assert "Related Q&A tags" in body
+    for name in ("点云", "pytorch", "3d-检测"):
+        tag = Tag.objects.get(name=name)
+        assert f'href="{tag.get_absolute_url()}">[{name}]</a>' in body

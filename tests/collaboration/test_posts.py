@@ -226,7 +226,7 @@ def test_detail_query_count_is_constant_for_the_author(
             post=post, member=member, message="hi", contacts={"contact_email": "x@y.cn"}
         )
     client.force_login(founder)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
 
@@ -238,7 +238,7 @@ def test_detail_query_count_is_constant_for_visitors(
     post = make_post()
     for _ in range(others):
         make_post()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
 

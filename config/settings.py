@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "events",
     "notifications",
     "api",
+    "collaboration",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

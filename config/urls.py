@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     path("live/", include("events.urls")),
     path("search/", include("search.urls")),
+    path("collaborate/", include("collaboration.urls")),
     path("", include("knowledge.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -27,6 +27,7 @@ PROJECT_APPS = [
     "events",
     "notifications",
     "api",
+    "webhooks",
 ]
 
 

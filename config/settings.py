@@ -446,6 +446,7 @@ WEBHOOKS = {
     "MAX_ATTEMPTS": env_int("WEBHOOK_MAX_ATTEMPTS", 8),  # then the delivery is marked failed
     "BACKOFF_BASE": env_int("WEBHOOK_BACKOFF_BASE", 30),  # seconds before the 2nd attempt
     "BACKOFF_MAX": env_int("WEBHOOK_BACKOFF_MAX", 6 * 3600),  # longest wait between attempts
+    "LOG_DAYS": env_int("WEBHOOK_LOG_DAYS", 30),  # finished deliveries kept this long
     # Receivers must use https and public addresses unless these are on (local development).
     "ALLOW_HTTP": env_bool("WEBHOOK_ALLOW_HTTP", DEBUG),
     "ALLOW_PRIVATE_ADDRESSES": env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False),

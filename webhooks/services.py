@@ -354,3 +354,14 @@ def deliveries_send_due(*, limit: int = 50, now: datetime | None = None) -> Deli
         else:
             run.retrying += 1
     return run
+
+
+def deliveries_prune(*, now: datetime | None = None) -> int:
+    """Delete finished deliveries older than ``WEBHOOKS["LOG_DAYS"]``; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=_conf("LOG_DAYS"))
+    deleted, _by_model = (
+        WebhookDelivery.objects.filter(created_at__lt=cutoff)
+        .exclude(status=WebhookDelivery.Status.PENDING)
+        .delete()
+    )
+    return deleted

@@ -260,3 +260,25 @@ def test_claiming_skips_rows_locked_by_another_worker(
         release.set()
         thread.join()
     assert seen["claimed"] == []
+
+
+def test_old_finished_deliveries_are_pruned_pending_ones_kept(endpoint, settings):
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "LOG_DAYS": 30}
+    for event in ["resource.updated", "answer.accepted", "live.registration"]:
+        _queue(endpoint, event=event)
+    WebhookDelivery.objects.filter(event="resource.updated").update(status="succeeded")
+    WebhookDelivery.objects.filter(event="answer.accepted").update(status="failed")
+    WebhookDelivery.objects.update(created_at=timezone.now() - timedelta(days=31))
+    WebhookDelivery.objects.filter(event="live.registration").update(
+        next_attempt_at=timezone.now() + timedelta(hours=1)  # still retrying
+    )
+    _queue(endpoint, event="question.about_resource")
+    WebhookDelivery.objects.filter(event="question.about_resource").update(status="succeeded")
+
+    out = StringIO()
+    call_command("webhooks_deliver", stdout=out)
+    assert "deleted 2 old delivery log entries" in out.getvalue()
+    assert set(WebhookDelivery.objects.values_list("event", flat=True)) == {
+        "live.registration",  # still pending: never dropped unsent
+        "question.about_resource",  # recent
+    }

@@ -280,3 +280,24 @@ def test_pages_render_in_every_language(baidu_client, endpoint):
         page = baidu_client.get(prefix + path)
         assert page.status_code == 200
         assert word in page.content.decode()
+
+
+def test_subdomain_page_links_staff_to_their_webhooks(client, platforms):
+    url = reverse("knowledge:subdomain", args=["autonomous-driving"])
+    webhooks_url = reverse("webhooks:list", args=["baidu"])
+    assert webhooks_url not in client.get(url).content.decode()  # visitor
+    client.force_login(platforms["iflytek_staff"])
+    assert webhooks_url not in client.get(url).content.decode()  # another platform's staff
+    client.force_login(platforms["baidu_staff"])
+    assert webhooks_url in client.get(url).content.decode()
+
+
+def test_delivery_detail_has_bounded_queries(baidu_client, endpoint, django_assert_num_queries):
+    services.webhook_emit(platform=endpoint.platform, event="answer.accepted", payload={})
+    original = WebhookDelivery.objects.get()
+    again = services.delivery_redeliver(delivery=original, user=endpoint.platform.staff.get())
+    url = _urls(endpoint, again)["delivery"]
+    baidu_client.get(url)  # warm the header's cached sub-domain menu
+    # session, user, platform, staff check, endpoint, delivery (+ original), unread, profile
+    with django_assert_num_queries(8):
+        assert baidu_client.get(url).status_code == 200

@@ -8,13 +8,16 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from webhooks.services import deliveries_send_due
+from webhooks.services import deliveries_prune, deliveries_send_due
+
+PRUNE_EVERY = 3600  # seconds between clean-ups of old delivery logs in --loop mode
 
 
 class Command(BaseCommand):
     help = (
         "POST due webhook deliveries to platforms' endpoints, retrying failures with "
-        "exponential back-off. Run with --loop as a long-lived worker."
+        "exponential back-off, and delete finished deliveries older than WEBHOOK_LOG_DAYS. "
+        "Run with --loop as a long-lived worker."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +35,8 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._request_stop)
             signal.signal(signal.SIGINT, self._request_stop)
         totals = {"attempted": 0, "succeeded": 0, "retrying": 0, "failed": 0}
+        self._prune()
+        last_prune = time.monotonic()
         while True:
             if not connection.in_atomic_block:  # (tests run the command inside a transaction)
                 close_old_connections()  # drop connections the database side has closed
@@ -49,6 +54,9 @@ class Command(BaseCommand):
                 continue  # a full batch: there may be more due now
             if self._stop:
                 break
+            if time.monotonic() - last_prune > PRUNE_EVERY:
+                self._prune()
+                last_prune = time.monotonic()
             if run.attempted < batch:
                 self._sleep(interval)
             if self._stop:
@@ -59,6 +67,11 @@ class Command(BaseCommand):
                 f"{totals['retrying']} to retry, {totals['failed']} failed"
             )
         )
+
+    def _prune(self) -> None:
+        pruned = deliveries_prune()
+        if pruned:
+            self.stdout.write(f"deleted {pruned} old delivery log entries")
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds

@@ -7,4 +7,13 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
+        from notifications.kinds import Kind, register_kind
         from webhooks import signals, slots  # noqa: F401
+
+        register_kind(
+            Kind(
+                "webhook_failed",
+                _("Failed webhook deliveries (platform staff)"),
+                _("A webhook delivery to your platform's endpoint failed"),
+            )
+        )

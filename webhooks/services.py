@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.ratelimit import hit
 from knowledge.models import Platform
+from notifications.services import notify_many
 from webhooks import transport
 from webhooks.events import PING, get_event
 from webhooks.models import WebhookDelivery, WebhookEndpoint, generate_secret
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ENDPOINTS_PER_PLATFORM = 20
 TEST_RATE = "10/m"  # pings and redeliveries per member
+FAILURE_NOTICE_RATE = "1/d"  # "your webhook failed" notices per endpoint
 USER_AGENT = "Huiju-Hookshot/1.0"
 
 Payload = dict[str, Any] | Callable[[], dict[str, Any] | None]
@@ -298,11 +300,30 @@ def delivery_attempt(*, delivery: WebhookDelivery, now: datetime | None = None) 
     elif delivery.attempts >= _conf("MAX_ATTEMPTS") or not endpoint.is_active:
         delivery.status = WebhookDelivery.Status.FAILED
         delivery.next_attempt_at = None
+        if endpoint.is_active and delivery.event != PING:
+            _tell_staff_about_failure(delivery)
     else:
         delivery.status = WebhookDelivery.Status.PENDING
         delivery.next_attempt_at = now + timedelta(seconds=backoff_delay(delivery.attempts))
     delivery.save()
     return delivery
+
+
+def _tell_staff_about_failure(delivery: WebhookDelivery) -> None:
+    """Notify the platform's staff that a delivery gave up (at most once a day per endpoint)."""
+    endpoint = delivery.endpoint
+    if not hit(f"webhooks:failed:{endpoint.pk}", FAILURE_NOTICE_RATE).allowed:
+        return
+    try:
+        notify_many(
+            recipients=endpoint.platform.staff.all(),
+            kind="webhook_failed",
+            target_url=delivery.get_absolute_url(),
+            target_title=f"{delivery.event} → {endpoint.url}",
+            excerpt=delivery.last_error,
+        )
+    except Exception:  # telling people must not stop the worker
+        logger.exception("webhooks: could not notify staff about %s", delivery.uuid)
 
 
 @dataclass

@@ -282,3 +282,20 @@ def test_old_finished_deliveries_are_pruned_pending_ones_kept(endpoint, settings
         "live.registration",  # still pending: never dropped unsent
         "question.about_resource",  # recent
     }
+
+
+def test_staff_are_told_once_a_day_when_deliveries_give_up(endpoint, receiver, settings):
+    from notifications.models import Notification
+
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "MAX_ATTEMPTS": 1}
+    receiver.statuses = [500, 500, 500]
+    first = _queue(endpoint, event="answer.accepted")
+    _queue(endpoint, event="resource.updated")
+    services.deliveries_send_due()
+    assert WebhookDelivery.objects.filter(status="failed").count() == 2
+
+    [notice] = Notification.objects.all()
+    assert notice.recipient == endpoint.platform.staff.get()
+    assert notice.kind == "webhook_failed"
+    assert notice.target_url == first.get_absolute_url()
+    assert notice.excerpt == "HTTP 500"

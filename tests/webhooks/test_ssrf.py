@@ -54,7 +54,15 @@ def test_public_addresses_are_allowed():
     assert transport.is_public_address("2606:4700::6810:84e5")
 
 
-def test_endpoint_url_rules_at_save(platforms, dns):
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_endpoint_url_rules_at_save(platforms, dns, english):
     dns["hooks.example.cn"] = ["93.184.216.34"]
     dns["intranet.example.cn"] = ["93.184.216.34", "10.0.0.7"]  # one private answer is enough
     staff, baidu = platforms["baidu_staff"], platforms["baidu"]
@@ -118,7 +126,7 @@ def test_dns_rebinding_is_caught_at_delivery_time(platforms, dns, monkeypatch):
 def test_connection_goes_to_the_checked_address(platforms, dns, monkeypatch, settings):
     """The socket connects to the address that passed the check, not a fresh DNS answer."""
     settings.WEBHOOKS = {**settings.WEBHOOKS, "ALLOW_HTTP": True}
-    dns["hooks.example.cn"] = ["93.184.216.34"]
+    dns["hooks.example.cn"] = ["2606:2800:220:1::1", "93.184.216.34"]
     seen = []
 
     def fake_connect(address, timeout=None, *args):
@@ -128,4 +136,4 @@ def test_connection_goes_to_the_checked_address(platforms, dns, monkeypatch, set
     monkeypatch.setattr(socket, "create_connection", fake_connect)
     with pytest.raises(transport.DeliveryError):
         transport.post("http://hooks.example.cn:8080/x", body=b"{}", headers={}, timeout=1)
-    assert seen == [("93.184.216.34", 8080)]
+    assert seen == [("2606:2800:220:1::1", 8080), ("93.184.216.34", 8080)]  # each, in order

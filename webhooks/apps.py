@@ -8,7 +8,7 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications.kinds import Kind, register_kind
-        from webhooks import signals, slots  # noqa: F401
+        from webhooks import community_hooks, signals, slots  # noqa: F401
 
         register_kind(
             Kind(

@@ -10,8 +10,12 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import Truncator
 
 from core.i18n import localized
+from core.markdown import markdown_to_text
+
+EXCERPT_CHARS = 300
 
 
 def absolute(path: str) -> str:
@@ -67,4 +71,32 @@ def version_payload(version) -> dict[str, Any]:
         "version": version.version,
         "released_on": version.released_on.isoformat() if version.released_on else None,
         "notes": version.notes,
+    }
+
+
+def _excerpt(markdown: str) -> str:
+    return Truncator(markdown_to_text(markdown)).chars(EXCERPT_CHARS)
+
+
+def question_payload(question) -> dict[str, Any]:
+    return {
+        "id": question.pk,
+        "title": question.title,
+        "url": _url(question),
+        "tags": [tag.name for tag in question.tags.all()],
+        "subdomain": question.subdomain.slug if question.subdomain_id else None,
+        "status": question.status,
+        "author": user_payload(question.author),
+        "excerpt": _excerpt(question.body),
+        "created_at": question.created_at.isoformat(),
+    }
+
+
+def answer_payload(answer) -> dict[str, Any]:
+    return {
+        "id": answer.pk,
+        "url": _url(answer),
+        "author": user_payload(answer.author),
+        "excerpt": _excerpt(answer.body),
+        "created_at": answer.created_at.isoformat(),
     }

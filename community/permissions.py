@@ -1,0 +1,126 @@
+"""Who may do what in the Q&A, by reputation (see community.conf) and role.
+
+Each ``can_*`` returns a bool for templates; services call :func:`require`,
+which raises ``PermissionDenied`` with a message the member can act on.
+Moderators (accounts.roles) hold every privilege.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_moderator
+from community import conf
+
+
+def _active(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and not getattr(user, "is_suspended", False)
+    )
+
+
+def has_privilege(user, privilege: str) -> bool:
+    if not _active(user):
+        return False
+    return is_moderator(user) or user.reputation >= conf.threshold(privilege)
+
+
+def is_new_member(user) -> bool:
+    """New members get stricter posting limits until they earn a little reputation."""
+    return not is_moderator(user) and user.reputation < conf.threshold("established")
+
+
+def _question_of(post):
+    return post if post.kind == "question" else post.question
+
+
+def can_ask(user) -> bool:
+    return has_privilege(user, "ask")
+
+
+def can_answer(user, question) -> bool:
+    if not has_privilege(user, "ask") or question.is_deleted:
+        return False
+    if question.locked and not is_moderator(user):
+        return False
+    return not question.is_closed or is_moderator(user)
+
+
+def can_comment(user, post) -> bool:
+    """Anyone above the threshold; below it, on your own posts and on answers to your question."""
+    if not _active(user) or post.is_deleted:
+        return False
+    question = _question_of(post)
+    if question.locked and not is_moderator(user):
+        return False
+    if post.author_id == user.pk or question.author_id == user.pk:
+        return True
+    return has_privilege(user, "comment")
+
+
+def can_vote(user, post, value: int) -> bool:
+    if not _active(user) or post.is_deleted or post.author_id == user.pk:
+        return False
+    if _question_of(post).locked:
+        return False
+    return has_privilege(user, "vote_up" if value > 0 else "vote_down")
+
+
+def can_edit(user, post) -> bool:
+    if not _active(user) or (post.is_deleted and not is_moderator(user)):
+        return False
+    if _question_of(post).locked and not is_moderator(user):
+        return False
+    return post.author_id == user.pk or has_privilege(user, "edit_others")
+
+
+def can_accept(user, answer) -> bool:
+    question = answer.question
+    return (
+        _active(user)
+        and question.author_id == user.pk
+        and not answer.is_deleted
+        and not question.is_deleted
+        and not question.locked
+    )
+
+
+def can_close(user, question) -> bool:
+    return not question.is_deleted and has_privilege(user, "close_reopen")
+
+
+def can_delete(user, post) -> bool:
+    """Authors delete their own posts unless an accepted answer hangs on them; moderators always."""
+    if not _active(user):
+        return False
+    if is_moderator(user) or has_privilege(user, "moderate"):
+        return True
+    if post.author_id != user.pk or post.is_deleted:
+        return False
+    if post.kind == "question":
+        return post.accepted_answer_id is None and post.answer_count == 0
+    return not post.is_accepted
+
+
+def can_moderate(user) -> bool:
+    return has_privilege(user, "moderate")
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _("You do not have permission to do that."))
+
+
+def denial_reason(user, privilege: str) -> str:
+    """Why a member may not do something yet, naming the reputation they need."""
+    if not getattr(user, "is_authenticated", False):
+        return _("Sign in first.")
+    if getattr(user, "is_suspended", False):
+        return _("Your account is suspended.")
+    return _("You need %(points)d reputation to do that (you have %(current)d).") % {
+        "points": conf.threshold(privilege),
+        "current": user.reputation,
+    }

@@ -1,0 +1,262 @@
+"""Reads for the Q&A pages, with their joins done so page query counts stay fixed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+
+from community.models import (
+    Answer,
+    Comment,
+    Question,
+    QuestionResource,
+    ReputationEvent,
+    Revision,
+    Tag,
+    Vote,
+)
+
+LIST_GENERATION_KEY = "community:lists:generation"
+COUNT_TTL = 300
+STAFF_KEY = "community:platform-staff"
+STAFF_TTL = 300
+
+
+def lists_changed() -> None:
+    """Invalidate cached list counts (called on commit when questions appear, go or get answers)."""
+    if not cache.add(LIST_GENERATION_KEY, 1, timeout=None):
+        try:
+            cache.incr(LIST_GENERATION_KEY)
+        except ValueError:
+            cache.set(LIST_GENERATION_KEY, 1, timeout=None)
+
+
+def list_cache_key(*, path: str, language: str) -> str:
+    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+    return f"community:list:{cache.get(LIST_GENERATION_KEY, 0)}:{language}:{digest}"
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total is cached until the lists change (COUNT(*) over 100k rows is slow)."""
+
+    @cached_property
+    def count(self) -> int:
+        sql, params = self.object_list.query.sql_with_params()
+        digest = hashlib.sha1(f"{sql}|{params}".encode(), usedforsecurity=False).hexdigest()
+        generation = cache.get(LIST_GENERATION_KEY, 0)
+        key = f"community:count:{generation}:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = self.object_list.count()
+            cache.set(key, value, timeout=COUNT_TTL)
+        return value
+
+
+def _thread_version_key(pk: int) -> str:
+    return f"community:thread:{pk}:version"
+
+
+def thread_changed(pk: int) -> None:
+    """Invalidate the cached rendering of a question's thread (after any write to it)."""
+    key = _thread_version_key(pk)
+    if not cache.add(key, 1, timeout=None):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
+
+
+def thread_cache_key(*, pk: int, language: str) -> str:
+    return f"community:thread:{pk}:{cache.get(_thread_version_key(pk), 0)}:{language}"
+
+
+def platform_staff() -> dict[int, list]:
+    """``{user_id: [Platform, …]}`` for every platform's staff, cached (a handful of rows)."""
+    staff = cache.get(STAFF_KEY)
+    if staff is None:
+        from knowledge.models import Platform
+
+        staff = {}
+        for platform in Platform.objects.prefetch_related("staff").only(
+            "pk", "slug", "name_zh_hans", "name_zh_hant", "name_en"
+        ):
+            for user in platform.staff.all():
+                staff.setdefault(user.pk, []).append(platform)
+        cache.set(STAFF_KEY, staff, timeout=STAFF_TTL)
+    return staff
+
+
+def platform_staff_changed() -> None:
+    cache.delete(STAFF_KEY)
+
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "active": ("-last_activity_at", "-id"),
+    "votes": ("-score", "-created_at", "-id"),
+    "unanswered": ("-created_at", "-id"),
+}
+DEFAULT_SORT = "newest"
+
+
+def _tags_prefetch() -> Prefetch:
+    return Prefetch("tags", queryset=Tag.objects.order_by("question_tags__position"))
+
+
+def question_list(
+    *, sort: str = DEFAULT_SORT, tag: Tag | None = None, subdomain=None, resource=None
+) -> QuerySet[Question]:
+    """Listed questions in one of :data:`SORTS`, optionally for a tag, sub-domain or resource."""
+    queryset = Question.objects.filter(is_deleted=False)
+    if sort == "unanswered":
+        queryset = queryset.filter(answer_count=0)
+    if tag is not None:
+        queryset = queryset.filter(question_tags__tag=tag)
+    if subdomain is not None:
+        queryset = queryset.filter(subdomain=subdomain)
+    if resource is not None:
+        queryset = queryset.filter(resource_links__resource=resource)
+    return (
+        queryset.select_related("author__profile", "subdomain")
+        .prefetch_related(_tags_prefetch())
+        .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    )
+
+
+def question_list_for_tag(*, tag: Tag, sort: str = DEFAULT_SORT) -> QuerySet[Question]:
+    """A tag's questions; newest goes through QuestionTag's (tag, created) index."""
+    if sort in ("newest", "unanswered"):
+        queryset = Question.objects.filter(is_deleted=False, question_tags__tag=tag)
+        if sort == "unanswered":
+            queryset = queryset.filter(answer_count=0)
+        return (
+            queryset.select_related("author__profile", "subdomain")
+            .prefetch_related(_tags_prefetch())
+            .order_by("-question_tags__question_created_at", "-id")
+        )
+    return question_list(sort=sort, tag=tag)
+
+
+def _comments(**filters) -> QuerySet[Comment]:
+    return Comment.objects.filter(is_deleted=False, **filters).select_related("author__profile")
+
+
+def question_get_detail(*, pk: int, include_deleted: bool = False) -> Question:
+    """One question with everything its page shows, in a fixed number of queries."""
+    answers = (
+        Answer.objects.filter(is_deleted=False)
+        .select_related("author__profile")
+        .prefetch_related(Prefetch("comments", queryset=_comments(), to_attr="visible_comments"))
+        .order_by("-is_accepted", "-score", "created_at", "id")
+    )
+    queryset = Question.objects.select_related(
+        "author__profile", "subdomain", "duplicate_of", "closed_by__profile"
+    ).prefetch_related(
+        _tags_prefetch(),
+        Prefetch("comments", queryset=_comments(), to_attr="visible_comments"),
+        Prefetch("answers", queryset=answers, to_attr="visible_answers"),
+        Prefetch(
+            "resource_links",
+            queryset=QuestionResource.objects.select_related("resource", "version"),
+            to_attr="linked_resources",
+        ),
+    )
+    if not include_deleted:
+        queryset = queryset.filter(is_deleted=False)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def votes_of(*, user, question: Question, answers: list[Answer]) -> dict[tuple[str, int], int]:
+    """The member's votes on a thread: ``{("question"|"answer", pk): value}`` in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = Vote.objects.filter(
+        Q(question=question) | Q(answer__in=[a.pk for a in answers]), user=user
+    ).values_list("question_id", "answer_id", "value")
+    return {(("question", q_id) if q_id else ("answer", a_id)): value for q_id, a_id, value in rows}
+
+
+def tag_get(*, slug: str) -> Tag:
+    return get_object_or_404(Tag.objects.select_related("canonical"), slug=slug)
+
+
+def tag_list(*, query: str = "", sort: str = "popular") -> QuerySet[Tag]:
+    queryset = Tag.objects.filter(canonical__isnull=True)
+    if query:
+        queryset = queryset.filter(name__icontains=query.strip().lower())
+    return (
+        queryset.order_by("name")
+        if sort == "name"
+        else queryset.order_by("-question_count", "name")
+    )
+
+
+def tag_autocomplete(*, prefix: str, limit: int = 10) -> list[dict]:
+    """Tags starting with ``prefix`` (synonyms shown with their canonical name), most used first."""
+    prefix = "-".join(prefix.strip().lower().split())
+    if not prefix:
+        return []
+    tags = (
+        Tag.objects.filter(name__startswith=prefix)
+        .select_related("canonical")
+        .order_by("-question_count", "name")[:limit]
+    )
+    results, seen = [], set()
+    for tag in tags:
+        target = tag.canonical or tag
+        if target.pk in seen:
+            continue
+        seen.add(target.pk)
+        results.append(
+            {
+                "name": target.name,
+                "excerpt": target.wiki_excerpt,
+                "count": target.question_count,
+                "synonym": tag.name if tag.canonical_id else "",
+            }
+        )
+    return results
+
+
+def revisions_of(*, question: Question | None = None, answer: Answer | None = None):
+    filters = {"question": question} if question is not None else {"answer": answer}
+    return (
+        Revision.objects.filter(**filters)
+        .select_related("author__profile", "rollback_of")
+        .order_by("number")
+    )
+
+
+def reputation_history(*, user, limit: int = 20) -> QuerySet[ReputationEvent]:
+    return ReputationEvent.objects.filter(user=user).select_related("question", "answer__question")[
+        :limit
+    ]
+
+
+@dataclass(frozen=True)
+class Activity:
+    questions: list[Question]
+    answers: list[Answer]
+    question_count: int
+    answer_count: int
+
+
+def member_activity(*, user, limit: int = 10) -> Activity:
+    questions = Question.objects.filter(author=user, is_deleted=False).order_by("-created_at")
+    answers = (
+        Answer.objects.filter(author=user, is_deleted=False)
+        .select_related("question")
+        .order_by("-created_at")
+    )
+    return Activity(
+        questions=list(questions[:limit]),
+        answers=list(answers[:limit]),
+        question_count=questions.count(),
+        answer_count=answers.count(),
+    )

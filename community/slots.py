@@ -1,0 +1,46 @@
+"""What the Q&A adds to other apps' pages (see core.slots)."""
+
+from __future__ import annotations
+
+from core.slots import register_slot
+
+SLOT_SIZE = 5
+
+
+def _newest_and_unanswered(**filters) -> dict:
+    from community.selectors import question_list
+
+    return {
+        "newest": list(question_list(sort="newest", **filters)[:SLOT_SIZE]),
+        "unanswered": list(question_list(sort="unanswered", **filters)[:SLOT_SIZE]),
+    }
+
+
+@register_slot("subdomain_page", order=20)
+def subdomain_questions(request, *, subdomain, **kwargs):
+    """Newest and unanswered questions in the sub-domain, with a link to ask one there."""
+    return "community/slots/questions.html", {
+        **_newest_and_unanswered(subdomain=subdomain),
+        "slot_subdomain": subdomain,
+    }
+
+
+@register_slot("resource_page", order=20)
+def resource_questions(request, *, resource, version=None, **kwargs):
+    """Questions about an open resource and an "Ask about this resource" link (pre-filled)."""
+    return "community/slots/questions.html", {
+        **_newest_and_unanswered(resource=resource),
+        "slot_resource": resource,
+        "slot_version": version,
+    }
+
+
+@register_slot("profile_page", order=20)
+def member_activity(request, *, member, **kwargs):
+    """A member's reputation history and their recent questions and answers."""
+    from community.selectors import member_activity, reputation_history
+
+    return "community/slots/profile.html", {
+        "activity": member_activity(user=member),
+        "reputation_events": list(reputation_history(user=member)),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from knowledge.models import TutorialResource, TutorialSeries, reading_minutes
@@ -122,9 +123,15 @@ def test_resource_page_lists_versions_licence_links_and_tutorials(
     assert "Apache-2.0" in body and "https://docs.example.com/" in body
     assert "1.0" in body and "2.0" in body
     assert "Use it" in body and "Draft use" not in body
-    # "Ask about this resource" opens the community ask form with the resource and the
-    # newest version pre-filled.
-    assert f"/en/questions/ask/?resource={resource.slug}&amp;version=2.0" in body
+    with translation.override("en"):
+        try:
+            ask = reverse("community:ask")
+        except NoReverseMatch:  # the community app's ask form is not installed
+            ask = None
+    if ask:
+        assert f'href="{ask}?resource={resource.slug}&amp;version=2.0"' in body
+    else:
+        assert "?resource=" not in body
 
 
 def test_ask_action_carries_resource_and_version(client, platform, make_resource, monkeypatch):

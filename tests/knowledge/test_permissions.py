@@ -293,3 +293,19 @@ def test_platform_moved_to_another_subdomain_is_rescoped(
         )
     )
     assert group_pages == {SubdomainPage.objects.get(subdomain=other.subdomain).pk}
+
+
+def test_staff_edit_only_their_own_subdomains_series(client, two_platforms):
+    from knowledge.models import TutorialSeries
+
+    a, b, staff_a, _ = two_platforms
+    own = TutorialSeries.objects.create(slug="own", title="Own series", subdomain=a.subdomain)
+    other = TutorialSeries.objects.create(slug="other", title="Other series", subdomain=b.subdomain)
+    client.force_login(staff_a)
+    base = "/cms/snippets/knowledge/tutorialseries"
+    assert client.get(f"{base}/edit/{own.pk}/").status_code == 200
+    assert _denied(client.get(f"{base}/edit/{other.pk}/"))
+    listing = client.get(f"{base}/").content.decode()
+    assert "Own series" in listing and "Other series" not in listing
+    form = client.get(f"{base}/add/").context["form"]
+    assert list(form.fields["subdomain"].queryset) == [a.subdomain]

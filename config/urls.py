@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("community.urls")),
     path("", include("notifications.urls")),
+    path("", include("webhooks.urls")),
     path("live/", include("events.urls")),
     path("search/", include("search.urls")),
     path("collaborate/", include("collaboration.urls")),

@@ -28,6 +28,7 @@ PROJECT_APPS = [
     "notifications",
     "api",
     "collaboration",
+    "webhooks",
 ]
 
 

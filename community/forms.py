@@ -58,6 +58,7 @@ class QuestionForm(forms.Form):
         required=False,
         help_text=_("Briefly say what you changed."),
     )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +71,7 @@ class QuestionForm(forms.Form):
         self.fields["resource"].queryset = OpenResource.objects.select_related("platform")
         if not editing:
             del self.fields["comment"]
+            del self.fields["base_revision"]
 
     def clean(self):
         data = super().clean()
@@ -100,11 +102,13 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "data-preview": "answer-preview"}),
     )
     comment = forms.CharField(label=_("Edit summary"), max_length=300, required=False)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["comment"]
+            del self.fields["base_revision"]
 
 
 class CommentForm(forms.Form):

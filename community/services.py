@@ -650,6 +650,23 @@ def answer_unaccept(*, answer: Answer, user) -> None:
 _UNCHANGED = object()
 
 
+def _check_base_revision(base: int | None, **post) -> None:
+    if base is None:
+        return
+    latest = _next_revision_number(**post) - 1
+    if base != latest:
+        raise ValidationError(
+            {
+                "body": _(
+                    "Someone else saved a new version (revision %(latest)d) while you were "
+                    "editing revision %(base)d. Your text is kept below: compare it with the "
+                    "current post, then save again."
+                )
+                % {"latest": latest, "base": base}
+            }
+        )
+
+
 def _next_revision_number(**post) -> int:
     return (Revision.objects.filter(**post).aggregate(n=Max("number"))["n"] or 0) + 1
 
@@ -665,8 +682,13 @@ def question_edit(
     subdomain=_UNCHANGED,
     resources=_UNCHANGED,
     rollback_of: Revision | None = None,
+    base_revision: int | None = None,
 ) -> Revision | None:
-    """Edit a question, keeping a revision; returns None when nothing changed."""
+    """Edit a question, keeping a revision; returns None when nothing changed.
+
+    ``base_revision`` is the revision the editor started from; if someone saved a
+    newer one meanwhile the edit is refused (nothing is overwritten silently).
+    """
     perms.require(perms.can_edit(editor, question), perms.denial_reason(editor, "edit_others"))
     errors: dict[str, list] = {}
     for check in (
@@ -685,6 +707,7 @@ def question_edit(
         _check_links(editor, html)
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
+        _check_base_revision(base_revision, question=question)
         tag_objects = _resolve_tags(tags)
         old_tags = list(
             question.tags.order_by("question_tags__position").values_list("name", flat=True)
@@ -737,8 +760,10 @@ def answer_edit(
     body: str,
     comment: str = "",
     rollback_of: Revision | None = None,
+    base_revision: int | None = None,
 ) -> Revision | None:
-    """Edit an answer, keeping a revision; returns None when nothing changed."""
+    """Edit an answer, keeping a revision; returns None when nothing changed (see
+    :func:`question_edit` for ``base_revision``)."""
     perms.require(perms.can_edit(editor, answer), perms.denial_reason(editor, "edit_others"))
     body = _clean_text(body, field="body", minimum=ANSWER_BODY_MIN)
     html = render_markdown(body)
@@ -746,6 +771,7 @@ def answer_edit(
         _check_links(editor, html)
     with transaction.atomic():
         answer = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+        _check_base_revision(base_revision, answer=answer)
         if body == answer.body:
             return None
         now = timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from community import views
+from community import feeds, views
 
 
 class PostKindConverter:
@@ -51,3 +51,5 @@ urlpatterns = [
     path("tags/<str:slug>/edit/", views.tag_edit, name="tag_edit"),
     path("privileges/", views.privileges, name="privileges"),
 ]
+
+urlpatterns += feeds.urlpatterns  # Atom/RSS of the newest questions (community/feeds.py)

@@ -81,6 +81,16 @@ def _apply_errors(form, error: Exception) -> None:
         form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
 
 
+def _rebase(form, post) -> None:
+    """After a refused edit, let the next save go through on top of the newest revision."""
+    if form.is_bound and "base_revision" in form.fields:
+        data = form.data.copy()
+        data["base_revision"] = post.revisions.order_by("-number").values_list("number", flat=True)[
+            0
+        ]
+        form.data = data
+
+
 def _paginate(request, queryset):
     return selectors.CachedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -599,6 +609,7 @@ def question_edit(request, pk: int):
         "subdomain": question.subdomain_id,
         "resource": link.resource.slug if link else None,
         "version": link.version.version if link and link.version else "",
+        "base_revision": question.revisions.order_by("-number").values_list("number", flat=True)[0],
     }
     form = QuestionForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -613,9 +624,11 @@ def question_edit(request, pk: int):
                 comment=data["comment"],
                 subdomain=data["subdomain"],
                 resources=form.resources(),
+                base_revision=data.get("base_revision"),
             )
         except (ValidationError, PermissionDenied) as error:
             _apply_errors(form, error)
+            _rebase(form, question)
         else:
             if revision is None:
                 messages.info(request, _("Nothing changed."))
@@ -635,7 +648,12 @@ def answer_edit(request, pk: int):
     answer = _answer(pk)
     if not permissions.can_edit(request.user, answer):
         raise PermissionDenied(permissions.denial_reason(request.user, "edit_others"))
-    form = AnswerForm(request.POST or None, initial={"body": answer.body}, editing=True)
+    latest = answer.revisions.order_by("-number").values_list("number", flat=True)[0]
+    form = AnswerForm(
+        request.POST or None,
+        initial={"body": answer.body, "base_revision": latest},
+        editing=True,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             revision = services.answer_edit(
@@ -643,9 +661,11 @@ def answer_edit(request, pk: int):
                 editor=request.user,
                 body=form.cleaned_data["body"],
                 comment=form.cleaned_data["comment"],
+                base_revision=form.cleaned_data.get("base_revision"),
             )
         except (ValidationError, PermissionDenied) as error:
             _apply_errors(form, error)
+            _rebase(form, answer)
         else:
             if revision is None:
                 messages.info(request, _("Nothing changed."))
@@ -662,7 +682,7 @@ def answer_edit(request, pk: int):
 
 def _side_by_side(old: str, new: str) -> str:
     """A two-column HTML diff table of ``old`` → ``new`` (escaped; lines marked by class)."""
-    table = difflib.HtmlDiff(tabsize=4, wrapcolumn=70).make_table(
+    table = difflib.HtmlDiff(tabsize=4).make_table(
         old.splitlines(), new.splitlines(), context=False
     )
     # HtmlDiff escapes content but emits inline attributes we do not want under the CSP.

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "events",
     "notifications",
     "api",
+    "collaboration",
+    "webhooks",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -196,13 +198,31 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times socket reads out after 5 s, exactly channels-redis's
+                # blocking-pop timeout, so idle consumers crashed: allow longer reads. Its
+                # pools also stop at 100 connections and then raise, which a room full of
+                # joining clients exceeds: allow more (REDIS_MAX_CONNECTIONS).
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000),
+                    }
+                ],
                 "prefix": env_str("CHANNEL_LAYER_PREFIX", "huiju"),
                 "capacity": 1500,
                 "expiry": 30,
             },
         }
     }
+    # Live rooms broadcast to whole groups. The pub/sub layer publishes a group message once
+    # per server process, not once per connection, so a 1,000-client room costs one Redis
+    # message per change instead of 1,000. Messages are not persisted, which the live rooms
+    # do not need (they resync from the database). CHANNEL_LAYER=list selects the list layer.
+    if env_str("CHANNEL_LAYER", "pubsub") == "pubsub":
+        CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
+        for option in ("capacity", "expiry"):
+            CHANNEL_LAYERS["default"]["CONFIG"].pop(option)
 else:
     CACHES = {
         "default": {
@@ -440,6 +460,18 @@ CONTENT_SECURITY_POLICY = {
 HUIJU = {
     # Site-wide limits shared by forms, APIs and WebSocket consumers.
     "MAX_WEBSOCKET_MESSAGE_BYTES": env_int("MAX_WEBSOCKET_MESSAGE_BYTES", 8192),
+}
+
+# Webhooks to platforms (webhooks/): delivery worker `manage.py webhooks_deliver --loop`.
+WEBHOOKS = {
+    "TIMEOUT": env_int("WEBHOOK_TIMEOUT", 10),  # seconds per attempt (connect + read)
+    "MAX_ATTEMPTS": env_int("WEBHOOK_MAX_ATTEMPTS", 8),  # then the delivery is marked failed
+    "BACKOFF_BASE": env_int("WEBHOOK_BACKOFF_BASE", 30),  # seconds before the 2nd attempt
+    "BACKOFF_MAX": env_int("WEBHOOK_BACKOFF_MAX", 6 * 3600),  # longest wait between attempts
+    "LOG_DAYS": env_int("WEBHOOK_LOG_DAYS", 30),  # finished deliveries kept this long
+    # Receivers must use https and public addresses unless these are on (local development).
+    "ALLOW_HTTP": env_bool("WEBHOOK_ALLOW_HTTP", DEBUG),
+    "ALLOW_PRIVATE_ADDRESSES": env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False),
 }
 
 LOGGING = {

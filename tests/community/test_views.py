@@ -383,3 +383,29 @@ def test_moderators_lock_and_undelete_from_the_page(client, question, moderator,
     assert not question.is_deleted
     login(client, voter)
     client.post(reverse("community:post_undelete", args=["question", question.pk]))
+
+
+def test_concurrent_edit_is_refused_without_losing_text(client, question, asker, make_user):
+    editor = make_user("wiki_editor", reputation=5000)
+    login(client, asker)
+    form = client.get(reverse("community:question_edit", args=[question.pk])).context["form"]
+    base = form.initial["base_revision"]
+    services.question_edit(  # someone else saves first
+        question=question,
+        editor=editor,
+        title=question.title,
+        body=question.body + "\n\nThe editor's addition.",
+        tags=["apollo", "c++"],
+    )
+    mine = question.body + "\n\nMy own addition."
+    data = {"title": question.title, "body": mine, "tags": "apollo c++", "base_revision": base}
+    response = client.post(reverse("community:question_edit", args=[question.pk]), data)
+    assert response.status_code == 400
+    assert "My own addition." in response.content.decode()
+    question.refresh_from_db()
+    assert "The editor's addition." in question.body and "My own addition." not in question.body
+    # Saving again (after reading the warning) applies on top of the newest revision.
+    data["base_revision"] = response.context["form"].data["base_revision"]
+    client.post(reverse("community:question_edit", args=[question.pk]), data)
+    question.refresh_from_db()
+    assert "My own addition." in question.body and question.revisions.count() == 3

@@ -1,12 +1,16 @@
 """Collaboration posts in site search (see search.registry).
 
 The document carries public fields only: title, description text, skills,
-sub-domain, resources and author. Contact details are never indexed, and
-hidden posts are removed from the index.
+sub-domain, resources and author. Contact details are never indexed (not even
+loaded), and only live posts — open, not hidden, not past their expiry date —
+are in the index: closing or hiding a post removes it. Expiry is a date passing,
+which saves nothing: run ``manage.py search_reindex --kind collaboration``
+daily to drop posts that expired since their last save.
 """
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import CollaborationPost
@@ -29,7 +33,11 @@ class CollaborationPostKind(SearchKind):
         )
 
     def to_document(self, post: CollaborationPost) -> SearchDocument | None:
-        if post.hidden_at is not None:
+        if (
+            post.hidden_at is not None
+            or post.status != CollaborationPost.Status.OPEN
+            or post.expires_on < timezone.localdate()
+        ):
             return None
         resources = list(post.resources.all())
         return SearchDocument(

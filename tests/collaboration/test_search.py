@@ -49,3 +49,35 @@ def test_hidden_post_leaves_the_index(indexed_post, django_capture_on_commit_cal
         indexed_post.hidden_at = timezone.now()
         indexed_post.save()
     assert search_query("lidar", {}).hits == []
+
+
+def test_contact_details_cannot_be_searched_for(indexed_post):
+    for secret in AUTHOR_CONTACTS.values():
+        assert search_query(f'"{secret}"', {}).total == 0
+
+
+def test_closed_post_leaves_the_index_and_reopening_restores_it(
+    indexed_post, founder, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_close(post=indexed_post, actor=founder)
+    assert search_query("lidar", {}).hits == []
+    assert not SearchEntry.objects.filter(kind="collaboration").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_reopen(post=indexed_post, actor=founder)
+    assert [h.object_id for h in search_query("is:collaboration lidar", {}).hits] == [
+        str(indexed_post.pk)
+    ]
+
+
+def test_expired_posts_are_dropped_by_the_daily_reindex(indexed_post):
+    import io
+
+    from django.core.management import call_command
+
+    type(indexed_post).objects.filter(pk=indexed_post.pk).update(
+        expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert CollaborationPostKind().documents([indexed_post.pk]) == ([], {str(indexed_post.pk)})
+    call_command("search_reindex", "--kind", "collaboration", stdout=io.StringIO())
+    assert search_query("lidar", {}).hits == []

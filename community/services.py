@@ -652,6 +652,7 @@ def suggested_edit_event(suggestion: SuggestedEdit) -> ReputationEvent:
 
 def answer_unaccept(*, answer: Answer, user) -> None:
     """The asker withdraws their acceptance; its reputation is given back."""
+    perms.require_not_suspended(user)
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=answer.question_id)
         answer.question = question
@@ -933,6 +934,7 @@ def question_follow(*, question: Question, user, follow: bool = True) -> None:
 
 def tag_wiki_edit(*, tag: Tag, editor, excerpt: str, body: str) -> Tag:
     """Edit a tag's excerpt and wiki; needs the edit privilege."""
+    perms.require_not_suspended(editor)
     perms.require(
         perms.has_privilege(editor, "edit_others"), perms.denial_reason(editor, "edit_others")
     )

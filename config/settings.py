@@ -220,6 +220,9 @@ SEARCH = {
     "ELASTICSEARCH_URL": ELASTICSEARCH_URL,
     "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", "huiju"),
     "TIMEOUT": env_int("SEARCH_TIMEOUT", 5),
+    # Apply index updates straight after each commit (no worker needed); on by default
+    # for the database backend, off for Elasticsearch (run `manage.py search_drain --loop`).
+    "DRAIN_ON_COMMIT": env_bool("SEARCH_DRAIN_ON_COMMIT", not ELASTICSEARCH_URL),
 }
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -7,4 +7,4 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self) -> None:
-        from knowledge import signals  # noqa: F401
+        from knowledge import signals, slots  # noqa: F401

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from search import views
+
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.results, name="results"),
+    path("similar/", views.similar, name="similar"),
+]

@@ -1,0 +1,257 @@
+"""Search benchmark: indexing rate, query latency (p50/p95) and relevance (P@3, MRR).
+
+Run from the repository root against a throw-away database (it writes, then
+removes, documents whose ids start with ``bench-``)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/huiju_bench \\
+        python bench/search_bench.py --docs 100000 --queries 200
+
+With ``ELASTICSEARCH_URL`` set, ``--backend elasticsearch`` measures Elasticsearch
+in uniquely named indices (deleted afterwards) and reports the reindex rate.
+Targets (issue 5): database p95 ≤ 50 ms on the 100,000-question corpus;
+Elasticsearch reindex ≥ 2,000 documents/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from search.backends.base import SearchRequest  # noqa: E402
+from search.query import parse  # noqa: E402
+from search.registry import SearchDocument  # noqa: E402
+
+ZH_TOPICS = [
+    "自动驾驶", "仿真", "激光雷达", "点云", "感知", "规划", "交通信号", "城市大脑", "医疗影像",
+    "肺结节", "分割", "语音识别", "方言", "语音合成", "人脸识别", "活体检测", "目标检测", "量化",
+    "行人重识别", "供应链", "库存", "风控", "可解释性", "作文批改", "智能家居", "恶意流量",
+    "低光照", "用户画像", "知识图谱", "昇腾", "算子", "数据集", "模型训练", "部署", "推理加速",
+]  # fmt: skip
+ZH_FILLER = [
+    "如何", "解决", "报错", "安装", "配置", "性能", "准确率", "下降", "优化", "数据", "接口",
+    "版本", "升级", "文档", "示例", "训练", "微调", "显存", "不足", "延迟", "问题", "方法",
+]  # fmt: skip
+HANT = {"自动驾驶": "自動駕駛", "语音识别": "語音識別", "医疗影像": "醫療影像", "数据集": "資料集"}
+EN_TOPICS = [
+    "autonomous driving", "simulation", "lidar", "point cloud", "perception", "traffic signal",
+    "medical imaging", "segmentation", "speech recognition", "dialect", "face recognition",
+    "object detection", "quantization", "supply chain", "credit risk", "smart home", "malware",
+    "knowledge graph", "npu", "operator", "dataset", "training", "deployment", "latency",
+]  # fmt: skip
+EN_FILLER = [
+    "how", "fix", "error", "install", "configure", "slow", "accuracy", "drop", "improve", "data",
+    "api", "version", "upgrade", "docs", "example", "fine-tune", "memory", "gpu", "timeout",
+]  # fmt: skip
+KINDS = ["question"] * 7 + ["answer"] * 2 + ["tutorial", "article", "resource"]
+SUBDOMAINS = [
+    "autonomous-driving",
+    "city-brain",
+    "medical-imaging",
+    "intelligent-voice",
+    "intelligent-vision",
+]
+
+
+def make_documents(count: int, seed: int = 7) -> list[SearchDocument]:
+    rng = random.Random(seed)
+    now = timezone.now()
+    documents = []
+    for i in range(count):
+        chinese = rng.random() < 0.6
+        if chinese:
+            words = rng.sample(ZH_TOPICS, 2) + rng.sample(ZH_FILLER, 3)
+            title = "".join(words[:4]) + "？"
+            body = "，".join("".join(rng.sample(ZH_TOPICS + ZH_FILLER, 5)) for _ in range(8)) + "。"
+            if rng.random() < 0.2:
+                for simplified, traditional in HANT.items():
+                    title, body = (
+                        title.replace(simplified, traditional),
+                        body.replace(simplified, traditional),
+                    )
+        else:
+            words = rng.sample(EN_TOPICS, 2) + rng.sample(EN_FILLER, 3)
+            title = " ".join(words).capitalize()
+            body = ". ".join(" ".join(rng.sample(EN_TOPICS + EN_FILLER, 6)) for _ in range(6)) + "."
+        created = now - timedelta(days=rng.randint(0, 1500))
+        documents.append(
+            SearchDocument(
+                kind=rng.choice(KINDS),
+                object_id=f"bench-{i}",
+                url=f"/bench/{i}/",
+                title=title,
+                body=body,
+                tags=rng.sample(ZH_TOPICS[:10] + ["apollo", "pytorch", "asr", "docker"], 2),
+                subdomain=rng.choice(SUBDOMAINS),
+                platform=rng.choice(["baidu", "tencent", "iflytek", "sensetime", "alibaba-cloud"]),
+                author=f"user{rng.randint(1, 5000)}",
+                score=max(int(rng.gauss(2, 4)), -3),
+                answered=rng.random() < 0.6,
+                accepted=rng.random() < 0.3,
+                created_at=created,
+                updated_at=created,
+            )
+        )
+    return documents
+
+
+def make_queries(count: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    shapes = [
+        lambda: rng.choice(ZH_TOPICS),
+        lambda: f"{rng.choice(ZH_TOPICS)} {rng.choice(ZH_FILLER)}",
+        lambda: rng.choice(list(HANT.values())),
+        lambda: rng.choice(EN_TOPICS),
+        lambda: f"{rng.choice(EN_TOPICS)} {rng.choice(EN_FILLER)}",
+        lambda: f"[{rng.choice(['apollo', 'pytorch', 'asr'])}] {rng.choice(ZH_TOPICS)}",
+        lambda: f"is:question is:unanswered {rng.choice(EN_TOPICS)}",
+        lambda: f"{rng.choice(ZH_TOPICS)} score:3",
+        lambda: f'"{rng.choice(EN_TOPICS)}"',
+        lambda: f"subdomain:{rng.choice(SUBDOMAINS)} {rng.choice(ZH_FILLER)}",
+    ]
+    return [rng.choice(shapes)() for _ in range(count)]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * fraction), len(ordered) - 1)]
+
+
+def make_backend(name: str):
+    if name == "elasticsearch":
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        if not settings.ELASTICSEARCH_URL:
+            sys.exit("ELASTICSEARCH_URL is not set")
+        prefix = f"huiju-bench-{uuid.uuid4().hex[:6]}"
+        return ElasticsearchBackend({**settings.SEARCH, "INDEX_PREFIX": prefix, "TIMEOUT": 30})
+    from search.backends.database import DatabaseBackend
+
+    return DatabaseBackend(settings.SEARCH)
+
+
+def relevance(backend) -> None:
+    from tests.search.conftest import corpus_documents
+    from tests.search.relevance import evaluate
+
+    documents = corpus_documents()
+    for document in documents:
+        document.object_id = f"bench-rel-{document.object_id}"
+    by_kind: dict[str, list[SearchDocument]] = {}
+    for document in documents:
+        by_kind.setdefault(document.kind, []).append(document)
+    for kind, docs in by_kind.items():
+        backend.rebuild(kind, docs) if backend.name == "elasticsearch" else backend.index(docs)
+
+    def run(text: str) -> list[str]:
+        query = parse(text)
+        if backend.name == "elasticsearch" and not query.kinds:
+            query.kinds = list(by_kind)
+        hits = backend.search(SearchRequest(query)).hits
+        if not hits and len(text.split()) > 1:
+            hits = backend.search(SearchRequest(query, match_any=True)).hits
+        return [h.document.object_id.removeprefix("bench-rel-") for h in hits]
+
+    evaluation = evaluate(run)
+    print(
+        f"relevance ({evaluation.queries} judged queries): "
+        f"P@3 {evaluation.precision_at_3:.3f}  MRR {evaluation.mrr:.3f}"
+    )
+    for query, expected, found in evaluation.misses:
+        print(f"  miss: {query!r} expected {expected} got {found}")
+    backend.delete([(d.kind, d.object_id) for d in documents])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--docs", type=int, default=10_000, help="generated documents (100000 for the target)"
+    )
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--backend", choices=["database", "elasticsearch"], default="database")
+    parser.add_argument("--keep", action="store_true", help="keep the generated documents")
+    parser.add_argument("--skip-relevance", action="store_true")
+    args = parser.parse_args()
+
+    from django.db import connection
+
+    backend = make_backend(args.backend)
+    print(f"backend {backend.name} · database {connection.vendor} · {os.cpu_count()} CPUs")
+    if not args.skip_relevance:
+        relevance(backend)
+
+    documents = make_documents(args.docs)
+    started = time.perf_counter()
+    if backend.name == "elasticsearch":
+        for kind in sorted({d.kind for d in documents}):
+            backend.rebuild(kind, (d for d in documents if d.kind == kind))
+    else:
+        for start in range(0, len(documents), 1000):
+            backend.index(documents[start : start + 1000])
+            print(
+                f"\r  indexed {min(start + 1000, len(documents))}/{len(documents)}",
+                end="",
+                flush=True,
+            )
+        print()
+    elapsed = time.perf_counter() - started
+    print(
+        f"indexing: {len(documents)} documents in {elapsed:.1f}s = {len(documents) / elapsed:,.0f} docs/s"
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchentry")
+
+    kinds = sorted({d.kind for d in documents})
+    timings: dict[str, list[float]] = {"page + facets": [], "page only": []}
+    totals = []
+    for text in make_queries(args.queries):
+        for label, facets in (("page + facets", True), ("page only", False)):
+            query = parse(text)
+            if backend.name == "elasticsearch" and not query.kinds:
+                query.kinds = kinds
+            request = SearchRequest(query, with_facets=facets)
+            began = time.perf_counter()
+            result = backend.search(request)
+            if not result.total and len(query.text.split()) > 1:
+                request.match_any = True
+                result = backend.search(request)
+            timings[label].append((time.perf_counter() - began) * 1000)
+            if facets:
+                totals.append(result.total)
+    for label, values in timings.items():
+        print(
+            f"queries ({label}, {len(values)}): p50 {percentile(values, 0.5):.1f} ms  "
+            f"p95 {percentile(values, 0.95):.1f} ms  max {max(values):.1f} ms"
+        )
+    print(f"  median hits per query: {statistics.median(totals):,.0f}")
+
+    if not args.keep:
+        if backend.name == "elasticsearch":
+            backend.client.indices.delete(index=f"{backend.prefix}-*", ignore_unavailable=True)
+        else:
+            from search.models import SearchEntry
+
+            SearchEntry.objects.filter(object_id__startswith="bench-").delete()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Questions and answers in search (see search/registry.py for the adapter API).
+
+Counters (score, answer_count) are updated with queryset ``update()`` by the
+services, which sends no model signal, so the adapters also watch the rows
+whose saves accompany those updates: votes, answers, tags and resource links.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from community.models import Answer, Question, QuestionResource, QuestionTag, Vote
+from core.markdown import markdown_to_text
+from search.registry import SearchDocument, SearchKind, register
+
+
+def _platform(subdomain) -> str:
+    platforms = list(subdomain.platforms.all()) if subdomain else []
+    return platforms[0].slug if platforms else ""
+
+
+def _context(question: Question) -> str:
+    """Sub-domain and resource names, so 自动驾驶 finds questions filed under it."""
+    names = []
+    if question.subdomain:
+        names += [question.subdomain.name_zh_hans, question.subdomain.name_en]
+    names += [link.resource.name for link in question.resource_links.all()]
+    return " · ".join(n for n in names if n)
+
+
+def _resources(question: Question) -> list[str]:
+    found: list[str] = []
+    for link in question.resource_links.all():
+        found.append(link.resource.slug)
+        if link.version is not None:
+            found.append(f"{link.resource.slug}@{link.version.version}")
+    return found
+
+
+@register
+class QuestionKind(SearchKind):
+    kind = "question"
+    label = _("Question")
+    model = Question
+    order = 90
+
+    def get_queryset(self):
+        return Question.objects.select_related("author", "subdomain").prefetch_related(
+            "tags",
+            "subdomain__platforms",
+            "resource_links__resource",
+            "resource_links__version",
+        )
+
+    def to_document(self, question: Question) -> SearchDocument | None:
+        if question.is_deleted:
+            return None
+        with translation.override(settings.LANGUAGE_CODE):
+            url = question.get_absolute_url()
+        return SearchDocument(
+            kind=self.kind,
+            object_id=str(question.pk),
+            url=url,
+            title=question.title,
+            body=f"{markdown_to_text(question.body)}\n{_context(question)}".strip(),
+            tags=[tag.name for tag in question.tags.all()],
+            subdomain=question.subdomain.slug if question.subdomain else "",
+            platform=_platform(question.subdomain),
+            resources=_resources(question),
+            author=question.author.username if question.author else "",
+            score=question.score,
+            answered=question.answer_count > 0,
+            accepted=question.accepted_answer_id is not None,
+            created_at=question.created_at,
+            updated_at=question.updated_at,
+        )
+
+    def watched(self):
+        return {
+            Question: lambda q: [q.pk],
+            QuestionTag: lambda link: [link.question_id],
+            QuestionResource: lambda link: [link.question_id],
+            Answer: lambda a: [a.question_id],  # answer_count / accepted changed
+            Vote: lambda v: [v.question_id] if v.question_id else [],
+        }
+
+
+@register
+class AnswerKind(SearchKind):
+    kind = "answer"
+    label = _("Answer")
+    model = Answer
+    order = 80
+
+    def get_queryset(self):
+        return Answer.objects.select_related(
+            "author", "question__subdomain", "question__author"
+        ).prefetch_related(
+            "question__tags",
+            "question__subdomain__platforms",
+            "question__resource_links__resource",
+            "question__resource_links__version",
+        )
+
+    def to_document(self, answer: Answer) -> SearchDocument | None:
+        question = answer.question
+        if answer.is_deleted or question.is_deleted:
+            return None
+        with translation.override(settings.LANGUAGE_CODE):
+            url = answer.get_absolute_url()
+        return SearchDocument(
+            kind=self.kind,
+            object_id=str(answer.pk),
+            url=url,
+            title=question.title,
+            body=f"{markdown_to_text(answer.body)}\n{_context(question)}".strip(),
+            tags=[tag.name for tag in question.tags.all()],
+            subdomain=question.subdomain.slug if question.subdomain else "",
+            platform=_platform(question.subdomain),
+            resources=_resources(question),
+            author=answer.author.username if answer.author else "",
+            score=answer.score,
+            answered=True,
+            accepted=answer.is_accepted,
+            created_at=answer.created_at,
+            updated_at=answer.edited_at or answer.created_at,
+        )
+
+    def watched(self):
+        return {
+            Answer: lambda a: [a.pk],
+            Vote: lambda v: [v.answer_id] if v.answer_id else [],
+            Question: lambda q: list(q.answers.values_list("pk", flat=True)),
+        }

@@ -1,0 +1,192 @@
+"""The database backend: matching, operators, ranking, facets, snippets, query counts."""
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from search.backends.base import SearchRequest
+from search.models import SearchEntry
+from search.query import parse
+from search.selectors import search_query
+from tests.search.conftest import make_document
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(backend, text, **options):
+    return [
+        h.document.object_id for h in backend.search(SearchRequest(parse(text), **options)).hits
+    ]
+
+
+@pytest.fixture
+def docs(index_docs):
+    index_docs(
+        make_document(
+            kind="question", object_id="1", title="自動駕駛仿真環境怎麼安裝",
+            body="我在安裝 Apollo 仿真器時報錯", tags=["Apollo", "仿真"],
+            subdomain="autonomous-driving", platform="baidu", score=3, answered=True,
+            accepted=True, author="LiHua", resources=["apollo", "apollo@9.0"], days_ago=10,
+        ),
+        make_document(
+            kind="question", object_id="2", title="How to fine-tune speech recognition models",
+            body="Running the models on custom vocabulary", tags=["asr"],
+            subdomain="intelligent-voice", platform="iflytek", score=8, days_ago=100,
+        ),
+        make_document(
+            kind="tutorial", object_id="3", title="自动驾驶仿真入门", body="仿真场景编辑与回放",
+            tags=["仿真"], subdomain="autonomous-driving", platform="baidu", score=1, days_ago=1,
+        ),
+    )  # fmt: skip
+
+
+def test_simplified_and_traditional_find_each_other(backend, docs):
+    assert set(_ids(backend, "自动驾驶")) == {"1", "3"}
+    assert set(_ids(backend, "自動駕駛")) == {"1", "3"}
+
+
+def test_english_stemming_matches_word_forms(backend, docs):
+    assert _ids(backend, "model run") == ["2"]
+    assert _ids(backend, "tuning") == []  # "fine-tune" is one word, not "tuning"
+
+
+def test_title_outranks_body(backend, docs, index_docs):
+    index_docs(make_document(kind="question", object_id="9", title="其他问题", body="speech"))
+    assert _ids(backend, "speech")[0] == "2"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("is:tutorial 仿真", ["3"]),
+        ("[apollo]", ["1"]),
+        ("[仿真] is:question", ["1"]),
+        ("user:lihua", ["1"]),
+        ("subdomain:intelligent-voice", ["2"]),
+        ("is:answered", ["1"]),
+        ("is:unanswered is:question", ["2"]),
+        ("is:accepted", ["1"]),
+        ("score:5", ["2"]),
+        ("resource:apollo@9.0", ["1"]),
+        ("resource:apollo@8.0", []),
+        ('"仿真器"', ["1"]),
+        ('"speech recognition"', ["2"]),
+        ('"recognition speech"', []),
+    ],
+)
+def test_operators(backend, docs, text, expected):
+    assert sorted(_ids(backend, text)) == expected
+
+
+def test_sorting(backend, docs):
+    assert _ids(backend, "is:question is:tutorial", sort="newest") == ["3", "1", "2"]
+    assert _ids(backend, "is:question is:tutorial", sort="votes") == ["2", "1", "3"]
+
+
+def test_votes_and_recency_break_ties(backend, index_docs):
+    index_docs(
+        make_document(kind="question", object_id="old", title="数据集下载", days_ago=900),
+        make_document(kind="question", object_id="new", title="数据集下载", days_ago=1),
+        make_document(kind="question", object_id="top", title="数据集下载", days_ago=900, score=50),
+    )
+    assert _ids(backend, "数据集") == ["top", "new", "old"]
+
+
+def test_facets_count_the_matching_documents(backend, docs):
+    facets = backend.search(SearchRequest(parse("仿真"))).facets
+    assert dict(facets["kind"]) == {"question": 1, "tutorial": 1}
+    assert dict(facets["subdomain"]) == {"autonomous-driving": 2}
+    assert dict(facets["tag"])["仿真"] == 2
+    assert dict(facets["platform"]) == {"baidu": 2}
+    assert dict(facets["resource"]) == {"apollo": 1, "apollo@9.0": 1}
+
+
+def test_paging(backend, docs):
+    first = _ids(backend, "is:question is:tutorial", sort="newest", limit=2)
+    second = _ids(backend, "is:question is:tutorial", sort="newest", limit=2, offset=2)
+    assert first == ["3", "1"] and second == ["2"]
+
+
+def test_reindexing_replaces(backend, docs, index_docs):
+    index_docs(make_document(kind="tutorial", object_id="3", title="新的标题"))
+    assert SearchEntry.objects.filter(kind="tutorial").count() == 1
+    assert _ids(backend, "入门") == []
+    assert _ids(backend, "新的标题") == ["3"]
+
+
+def test_rebuild_swaps_a_kinds_rows(backend, docs):
+    count = backend.rebuild(
+        "tutorial", [make_document(kind="tutorial", object_id="4", title="语音合成")]
+    )
+    assert count == 1
+    assert backend.counts() == {"question": 2, "tutorial": 1}
+    assert _ids(backend, "is:tutorial") == ["4"]
+
+
+def test_delete(backend, docs):
+    backend.delete([("question", "1"), ("question", "404")])
+    assert "1" not in _ids(backend, "仿真")
+
+
+def test_any_word_fallback_in_the_query_api(docs):
+    results = search_query("自动驾驶 不存在的词语")
+    assert results.relaxed
+    assert {h.object_id for h in results.hits} == {"1", "3"}
+
+
+def test_snippets_mark_matches_in_the_original_script(docs):
+    hit = search_query("安装", {"kind": "question"}).hits[0]
+    assert "<mark>安裝</mark>" in hit.title
+    assert "<mark>安裝</mark>" in hit.snippet
+
+
+def test_snippets_escape_html(index_docs):
+    index_docs(
+        make_document(
+            kind="question", object_id="x", title="<b>xss</b>", body="<script>x</script> xss"
+        )
+    )
+    hit = search_query("xss").hits[0]
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    assert hit.title == "&lt;b&gt;<mark>xss</mark>&lt;/b&gt;"
+
+
+def test_facet_labels_come_from_the_catalogue(docs, platform):
+    with translation.override("zh-hans"):
+        results = search_query("仿真")
+    subdomains = {v.value: v.label for v in results.facets["subdomain"]}
+    assert subdomains["autonomous-driving"] == "自动驾驶"
+    assert {v.value: v.label for v in results.facets["platform"]}["baidu"] == "百度"
+
+
+@pytest.mark.postgres
+def test_postgres_stores_a_weighted_tsvector(docs):
+    entry = SearchEntry.objects.get(kind="tutorial")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector::text FROM search_searchentry WHERE id = %s", [entry.id]
+        )
+        vector = cursor.fetchone()[0]
+    assert "'仿真':" in vector and "A" in vector and "C" in vector
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_entry_vector'")
+        assert "gin" in cursor.fetchone()[0].lower()
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_query_count_does_not_grow_with_results(
+    django_assert_num_queries, index_docs, platform, size
+):
+    index_docs(
+        *[
+            make_document(
+                kind="question", object_id=str(i), title=f"仿真问题 {i}", tags=[f"t{i}"],
+                subdomain="autonomous-driving", platform="baidu", resources=["apollo"],
+            )
+            for i in range(size)
+        ]
+    )  # fmt: skip
+    expected = 5 if connection.vendor == "postgresql" else 4
+    with django_assert_num_queries(expected):
+        results = search_query("仿真")
+    assert results.total == size

@@ -110,9 +110,15 @@ def _tags_prefetch() -> Prefetch:
 
 
 def question_list(
-    *, sort: str = DEFAULT_SORT, tag: Tag | None = None, subdomain=None, resource=None
+    *,
+    sort: str = DEFAULT_SORT,
+    tag: Tag | None = None,
+    subdomain=None,
+    resource=None,
+    version=None,
 ) -> QuerySet[Question]:
-    """Listed questions in one of :data:`SORTS`, optionally for a tag, sub-domain or resource."""
+    """Listed questions in one of :data:`SORTS`, optionally for a tag, sub-domain or
+    resource (and one of its versions)."""
     queryset = Question.objects.filter(is_deleted=False)
     if sort == "unanswered":
         queryset = queryset.filter(answer_count=0)
@@ -122,6 +128,8 @@ def question_list(
         queryset = queryset.filter(subdomain=subdomain)
     if resource is not None:
         queryset = queryset.filter(resource_links__resource=resource)
+        if version is not None:
+            queryset = queryset.filter(resource_links__version=version)
     return (
         queryset.select_related("author__profile", "subdomain")
         .prefetch_related(_tags_prefetch())

@@ -27,9 +27,10 @@ def subdomain_questions(request, *, subdomain, **kwargs):
 
 @register_slot("resource_page", order=20)
 def resource_questions(request, *, resource, version=None, **kwargs):
-    """Questions about an open resource and an "Ask about this resource" link (pre-filled)."""
+    """Questions about an open resource (or the version being viewed) and an "Ask about
+    this resource" link pre-filled with both."""
     return "community/slots/questions.html", {
-        **_newest_and_unanswered(resource=resource),
+        **_newest_and_unanswered(resource=resource, version=version),
         "slot_resource": resource,
         "slot_version": version,
     }

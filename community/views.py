@@ -695,7 +695,7 @@ def answer_edit(request, pk: int):
 
 def _side_by_side(old: str, new: str) -> str:
     """A two-column HTML diff table of ``old`` → ``new`` (escaped; lines marked by class)."""
-    table = difflib.HtmlDiff(tabsize=4, wrapcolumn=70).make_table(
+    table = difflib.HtmlDiff(tabsize=4).make_table(
         old.splitlines(), new.splitlines(), context=False
     )
     # HtmlDiff escapes content but emits inline attributes we do not want under the CSP.

@@ -20,6 +20,8 @@ def test_demo_threads_are_complete_and_consistent(settings):
     assert Question.objects.filter(title__contains="Apollo").exists()
     assert Question.objects.exclude(subdomain=None).count() == Question.objects.count()
     assert Tag.objects.get(name="torch").canonical.name == "pytorch"
+    # Threads link to the knowledge demo's open resources ("Ask about this resource").
+    assert Question.objects.filter(resource_links__isnull=False).count() >= 10
     call_command("recompute_reputation", "--check", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
     assert Question.objects.count() == len({q.title for q in Question.objects.all()})

@@ -11,6 +11,19 @@ from community.models import Question
 
 pytestmark = pytest.mark.django_db
 
+# One second into a day: every fixed window (15 s, minute, hour, day) starts together,
+# so a test's requests can never straddle a window boundary and flake.
+FROZEN = 86400 * 20833 + 1
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    import types
+
+    import core.ratelimit
+
+    monkeypatch.setattr(core.ratelimit, "time", types.SimpleNamespace(time=lambda: FROZEN))
+
 
 @pytest.fixture
 def default_rates(settings):

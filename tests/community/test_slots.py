@@ -46,3 +46,15 @@ def test_platform_staff_answers_carry_the_verified_badge(client, ask, make_user,
     services.answer_create(question=question, author=staff, body="Official answer: upgrade to 9.0.")
     html = client.get(question.get_absolute_url()).content.decode()
     assert "badge--verified" in html
+
+
+def test_resource_slot_narrows_to_the_version_viewed(rf, ask, resource):
+    from community.slots import resource_questions
+
+    version = resource.versions.get()
+    on_version = ask(title="Question about version 9.0", resources=[(resource, version)])
+    general = ask(title="Question about Apollo in general", resources=[(resource, None)])
+    _, everything = resource_questions(rf.get("/"), resource=resource, version=None)
+    _, narrowed = resource_questions(rf.get("/"), resource=resource, version=version)
+    assert {q.pk for q in everything["newest"]} == {on_version.pk, general.pk}
+    assert [q.pk for q in narrowed["newest"]] == [on_version.pk]

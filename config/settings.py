@@ -196,13 +196,31 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times socket reads out after 5 s, exactly channels-redis's
+                # blocking-pop timeout, so idle consumers crashed: allow longer reads. Its
+                # pools also stop at 100 connections and then raise, which a room full of
+                # joining clients exceeds: allow more (REDIS_MAX_CONNECTIONS).
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000),
+                    }
+                ],
                 "prefix": env_str("CHANNEL_LAYER_PREFIX", "huiju"),
                 "capacity": 1500,
                 "expiry": 30,
             },
         }
     }
+    # Live rooms broadcast to whole groups. The pub/sub layer publishes a group message once
+    # per server process, not once per connection, so a 1,000-client room costs one Redis
+    # message per change instead of 1,000. Messages are not persisted, which the live rooms
+    # do not need (they resync from the database). CHANNEL_LAYER=list selects the list layer.
+    if env_str("CHANNEL_LAYER", "pubsub") == "pubsub":
+        CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
+        for option in ("capacity", "expiry"):
+            CHANNEL_LAYERS["default"]["CONFIG"].pop(option)
 else:
     CACHES = {
         "default": {

@@ -1,3 +1,9 @@
 """WebSocket routes of the live Q&A rooms."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from events.consumers import LiveRoomConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/live/<slug:slug>/", LiveRoomConsumer.as_asgi()),
+]

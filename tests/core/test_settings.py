@@ -72,7 +72,7 @@ def test_real_services_are_switched_on_by_environment():
     values = probe(PRODUCTION_ENV)
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
-    assert values["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert values["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"  # see settings.py
     assert values["search"] == "elasticsearch"
     assert values["email"].endswith("smtp.EmailBackend")
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from collaboration.api import CollaborationPostViewSet
 
 app_name = "api"
 
@@ -10,6 +11,7 @@ router = DefaultRouter(trailing_slash=True)
 router.register("subdomains", views.SubdomainViewSet, basename="subdomain")
 router.register("platforms", views.PlatformViewSet, basename="platform")
 router.register("resources", views.OpenResourceViewSet, basename="resource")
+router.register("collaboration/posts", CollaborationPostViewSet, basename="collaboration-post")
 
 v1 = [
     path("me/", views.me, name="me"),

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from community import views, views_moderation
+from community import feeds, views, views_moderation
 
 
 class PostKindConverter:
@@ -79,3 +79,5 @@ urlpatterns = [
     path("review/edits/", views_moderation.review_queue, name="review_queue"),
     path("review/edits/<int:pk>/", views_moderation.review_decide, name="review_decide"),
 ]
+
+urlpatterns += feeds.urlpatterns  # Atom/RSS of the newest questions (community/feeds.py)

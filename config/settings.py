@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "events",
     "notifications",
     "api",
+    "collaboration",
+    "webhooks",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -458,6 +460,18 @@ CONTENT_SECURITY_POLICY = {
 HUIJU = {
     # Site-wide limits shared by forms, APIs and WebSocket consumers.
     "MAX_WEBSOCKET_MESSAGE_BYTES": env_int("MAX_WEBSOCKET_MESSAGE_BYTES", 8192),
+}
+
+# Webhooks to platforms (webhooks/): delivery worker `manage.py webhooks_deliver --loop`.
+WEBHOOKS = {
+    "TIMEOUT": env_int("WEBHOOK_TIMEOUT", 10),  # seconds per attempt (connect + read)
+    "MAX_ATTEMPTS": env_int("WEBHOOK_MAX_ATTEMPTS", 8),  # then the delivery is marked failed
+    "BACKOFF_BASE": env_int("WEBHOOK_BACKOFF_BASE", 30),  # seconds before the 2nd attempt
+    "BACKOFF_MAX": env_int("WEBHOOK_BACKOFF_MAX", 6 * 3600),  # longest wait between attempts
+    "LOG_DAYS": env_int("WEBHOOK_LOG_DAYS", 30),  # finished deliveries kept this long
+    # Receivers must use https and public addresses unless these are on (local development).
+    "ALLOW_HTTP": env_bool("WEBHOOK_ALLOW_HTTP", DEBUG),
+    "ALLOW_PRIVATE_ADDRESSES": env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False),
 }
 
 LOGGING = {

@@ -27,6 +27,8 @@ PROJECT_APPS = [
     "events",
     "notifications",
     "api",
+    "collaboration",
+    "webhooks",
 ]
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_moderator
+from events import signals
 from events.models import (
     MAX_ANSWER_LENGTH,
     MAX_QUESTION_LENGTH,
@@ -144,7 +145,14 @@ def registration_create(*, session: LiveSession, user) -> Registration:
     _require_member(user)
     if session.status not in {LiveSession.Status.SCHEDULED, LiveSession.Status.LIVE}:
         raise ValidationError(_("Registration is closed: this session has ended."))
-    registration, _created = Registration.objects.get_or_create(session=session, user=user)
+    registration, created = Registration.objects.get_or_create(session=session, user=user)
+    if created:
+        transaction.on_commit(
+            lambda: signals.registration_created.send(
+                sender=Registration, registration=registration
+            ),
+            robust=True,
+        )
     return registration
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from core.demo import DEMO_PASSWORD, DemoContext
 
 DEMO_MODULES = ["accounts.demo", "knowledge.demo", "community.demo", "events.demo", "search.demo"]
+DEMO_MODULES += ["collaboration.demo"]  # after community, so Q&A tags exist
 
 
 class Command(BaseCommand):

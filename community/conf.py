@@ -17,11 +17,12 @@ DEFAULT_REPUTATION = {
     "downvote_cast": -1,  # the voter pays a little for down-voting an answer
     "answer_accepted": 15,
     "accepted_an_answer": 2,  # the asker, for accepting someone else's answer
-    "edit_approved": 2,
+    "suggested_edit_approved": 2,
 }
 
 DEFAULT_PRIVILEGES = {
     "ask": 1,
+    "flag": 15,
     "vote_up": 15,
     "comment": 50,
     "vote_down": 125,
@@ -41,6 +42,17 @@ DEFAULT_RATE_LIMITS = {
     "comment": {"member": "1/5s", "new": "1/30s", "ip": "120/h"},
     "vote": {"member": "30/m", "new": "10/m", "ip": "120/m"},
     "preview": {"member": "60/m", "new": "60/m", "ip": "120/m"},
+    "flag": {"member": "10/m", "new": "3/m", "ip": "30/m"},
+    "flag_daily": {"member": "100/d", "new": "10/d"},
+    "suggest_edit": {"member": "1/30s", "new": "1/1m", "ip": "30/h"},
+}
+
+# Moderation: how many close (or reopen) votes decide, how many spam/rude flags
+# hide a post until a moderator reviews it, and how fast members may flag.
+DEFAULT_MODERATION = {
+    "close_votes": 3,
+    "reopen_votes": 3,
+    "auto_hide_flags": 3,
 }
 
 DEFAULT_POSTING = {
@@ -50,6 +62,7 @@ DEFAULT_POSTING = {
 
 PRIVILEGE_LABELS = {
     "ask": _("Ask questions and post answers"),
+    "flag": _("Flag posts for moderators"),
     "vote_up": _("Vote up"),
     "comment": _("Comment on any post (you can always comment on your own posts)"),
     "vote_down": _("Vote down"),
@@ -67,7 +80,7 @@ REPUTATION_LABELS = {
     "downvote_cast": _("You vote down an answer"),
     "answer_accepted": _("Your answer is accepted"),
     "accepted_an_answer": _("You accept an answer to your question"),
-    "edit_approved": _("Your suggested edit is approved"),
+    "suggested_edit_approved": _("Your suggested edit is approved"),
 }
 
 
@@ -100,3 +113,8 @@ def rate_limits() -> dict[str, dict[str, str]]:
 
 def posting() -> dict[str, int]:
     return _merged("HUIJU_POSTING", DEFAULT_POSTING)
+
+
+def moderation() -> dict[str, int]:
+    """Close/reopen vote counts and the auto-hide flag threshold (``HUIJU_MODERATION``)."""
+    return _merged("HUIJU_MODERATION", DEFAULT_MODERATION)

@@ -564,3 +564,12 @@ class ReputationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.points:+d} {self.kind}"
+
+
+# Moderation models live in their own module; importing them registers them with the app.
+from community.models_moderation import (  # noqa: E402, F401
+    CloseVote,
+    Flag,
+    ModerationAction,
+    SuggestedEdit,
+)

@@ -109,6 +109,40 @@ def can_moderate(user) -> bool:
     return has_privilege(user, "moderate")
 
 
+def suspension_message(user) -> str:
+    """What a suspended member is told: until when, and why."""
+    from django.utils import formats, timezone
+
+    until = formats.date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
+    message = _("Your account is suspended until %(until)s.") % {"until": until}
+    if user.suspension_reason:
+        message += " " + _("Reason: %(reason)s") % {"reason": user.suspension_reason}
+    return message
+
+
+def require_not_suspended(user) -> None:
+    """Suspended members may read but not write; every write service calls this first."""
+    if getattr(user, "is_suspended", False):
+        raise PermissionDenied(suspension_message(user))
+
+
+def can_flag(user, post) -> bool:
+    if not _active(user) or post.is_deleted or getattr(post, "author_id", None) == user.pk:
+        return False
+    return has_privilege(user, "flag")
+
+
+def can_suggest_edit(user, post) -> bool:
+    """Members below the edit threshold propose edits to others' posts for review."""
+    if not _active(user) or post.is_deleted or _question_of(post).locked:
+        return False
+    return not can_edit(user, post)
+
+
+def can_review_edits(user) -> bool:
+    return has_privilege(user, "edit_others")
+
+
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("You do not have permission to do that."))
@@ -119,7 +153,7 @@ def denial_reason(user, privilege: str) -> str:
     if not getattr(user, "is_authenticated", False):
         return _("Sign in first.")
     if getattr(user, "is_suspended", False):
-        return _("Your account is suspended.")
+        return suspension_message(user)
     return _("You need %(points)d reputation to do that (you have %(current)d).") % {
         "points": conf.threshold(privilege),
         "current": user.reputation,

@@ -27,17 +27,20 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_moderator
 from community import conf, selectors, signals
 from community import permissions as perms
+from community.audit import audit_record
 from community.models import (
     TAG_NAME_MAX,
     Answer,
     CloseReason,
     Comment,
+    ModerationAction,
     PostStatus,
     Question,
     QuestionResource,
     QuestionTag,
     ReputationEvent,
     Revision,
+    SuggestedEdit,
     Tag,
     Vote,
     tag_slug,
@@ -270,6 +273,7 @@ def question_ask(
     ``enforce_limits=False`` skips rate limits, link caps and the duplicate block, for
     content the site itself publishes (archived live sessions, imports, demo data).
     """
+    perms.require_not_suspended(author)
     perms.require(perms.can_ask(author), perms.denial_reason(author, "ask"))
     errors: dict[str, list] = {}
     for _field, check in (
@@ -347,6 +351,7 @@ def answer_create(
 
     ``enforce_limits=False`` as for :func:`question_ask`.
     """
+    perms.require_not_suspended(author)
     perms.require(perms.can_answer(author, question), _("This question does not accept answers."))
     body = _clean_text(body, field="body", minimum=ANSWER_BODY_MIN)
     html = render_markdown(body)
@@ -413,6 +418,7 @@ def comment_create(
     if (question is None) == (answer is None):
         raise ValueError("comment_create needs exactly one of question or answer")
     post = question or answer
+    perms.require_not_suspended(author)
     perms.require(perms.can_comment(author, post), perms.denial_reason(author, "comment"))
     body = _clean_text(body, field="body", minimum=COMMENT_MIN, maximum=Comment.MAX_LENGTH)
     html = render_markdown(body)
@@ -514,6 +520,7 @@ def vote_events(vote: Vote, post: Post) -> list[ReputationEvent]:
 
 def vote_cast(*, user, post: Post, value: int, ip: str | None = None) -> VoteOutcome:
     """Set the member's vote on a question or answer to +1, −1 or 0 (retract)."""
+    perms.require_not_suspended(user)
     if value not in (1, -1, 0):
         raise ValidationError({"value": _("A vote is +1, −1 or 0.")})
     if post.author_id == user.pk:
@@ -598,6 +605,7 @@ def _unaccept(question: Question) -> None:
 
 def answer_accept(*, answer: Answer, user) -> Answer:
     """The asker marks ``answer`` as the one that solved it (replacing an earlier choice)."""
+    perms.require_not_suspended(user)
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=answer.question_id)
         answer.question = question
@@ -630,8 +638,21 @@ def answer_accept(*, answer: Answer, user) -> Answer:
     return answer
 
 
+def suggested_edit_event(suggestion: SuggestedEdit) -> ReputationEvent:
+    """The ledger line for an approved suggested edit (also used by the recompute)."""
+    return ReputationEvent(
+        user_id=suggestion.author_id,
+        kind=ReputationEvent.Kind.EDIT_APPROVED,
+        points=conf.points("suggested_edit_approved"),
+        question_id=suggestion.question_id,
+        answer_id=suggestion.answer_id,
+        created_at=suggestion.reviewed_at or suggestion.created_at,
+    )
+
+
 def answer_unaccept(*, answer: Answer, user) -> None:
     """The asker withdraws their acceptance; its reputation is given back."""
+    perms.require_not_suspended(user)
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=answer.question_id)
         answer.question = question
@@ -689,6 +710,7 @@ def question_edit(
     ``base_revision`` is the revision the editor started from; if someone saved a
     newer one meanwhile the edit is refused (nothing is overwritten silently).
     """
+    perms.require_not_suspended(editor)
     perms.require(perms.can_edit(editor, question), perms.denial_reason(editor, "edit_others"))
     errors: dict[str, list] = {}
     for check in (
@@ -764,6 +786,7 @@ def answer_edit(
 ) -> Revision | None:
     """Edit an answer, keeping a revision; returns None when nothing changed (see
     :func:`question_edit` for ``base_revision``)."""
+    perms.require_not_suspended(editor)
     perms.require(perms.can_edit(editor, answer), perms.denial_reason(editor, "edit_others"))
     body = _clean_text(body, field="body", minimum=ANSWER_BODY_MIN)
     html = render_markdown(body)
@@ -834,6 +857,7 @@ def question_close(
     *, question: Question, user, reason: str, duplicate_of: Question | None = None
 ) -> Question:
     """Close a question (or mark it a duplicate of another); needs the close privilege."""
+    perms.require_not_suspended(user)
     perms.require(perms.can_close(user, question), perms.denial_reason(user, "close_reopen"))
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
@@ -851,12 +875,20 @@ def question_close(
         question.save(
             update_fields=["status", "close_reason", "duplicate_of", "closed_at", "closed_by"]
         )
+        audit_record(
+            actor=user,
+            action=ModerationAction.Action.CLOSED,
+            target=question,
+            reason=question.get_close_reason_display(),
+        )
         _send(signals.post_saved, Question, instance=question, created=False)
         _thread_changed(question.pk)
     return question
 
 
 def question_reopen(*, question: Question, user) -> Question:
+    """Open a closed question again (the outcome of reopen votes, or a moderator's)."""
+    perms.require_not_suspended(user)
     perms.require(perms.can_close(user, question), perms.denial_reason(user, "close_reopen"))
     question.status = PostStatus.ANSWERED if question.accepted_answer_id else PostStatus.OPEN
     question.close_reason = ""
@@ -867,15 +899,24 @@ def question_reopen(*, question: Question, user) -> Question:
         question.save(
             update_fields=["status", "close_reason", "duplicate_of", "closed_at", "closed_by"]
         )
+        audit_record(actor=user, action=ModerationAction.Action.REOPENED, target=question)
         _send(signals.post_saved, Question, instance=question, created=False)
         _thread_changed(question.pk)
     return question
 
 
-def question_lock(*, question: Question, user, locked: bool) -> Question:
+def question_lock(*, question: Question, user, locked: bool, reason: str = "") -> Question:
     """Moderators freeze a thread (no answers, comments, votes or edits) or thaw it."""
+    perms.require_not_suspended(user)
     perms.require(perms.can_moderate(user), perms.denial_reason(user, "moderate"))
-    Question.objects.filter(pk=question.pk).update(locked=locked)
+    with transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(locked=locked)
+        audit_record(
+            actor=user,
+            action=ModerationAction.Action.LOCKED if locked else ModerationAction.Action.UNLOCKED,
+            target=question,
+            reason=reason,
+        )
     question.locked = locked
     selectors.thread_changed(question.pk)
     return question
@@ -893,6 +934,7 @@ def question_follow(*, question: Question, user, follow: bool = True) -> None:
 
 def tag_wiki_edit(*, tag: Tag, editor, excerpt: str, body: str) -> Tag:
     """Edit a tag's excerpt and wiki; needs the edit privilege."""
+    perms.require_not_suspended(editor)
     perms.require(
         perms.has_privilege(editor, "edit_others"), perms.denial_reason(editor, "edit_others")
     )
@@ -916,12 +958,26 @@ def question_view(*, question: Question, viewer_key: str) -> bool:
     return result.allowed
 
 
-def post_delete(*, post: Post, user) -> None:
-    """Soft-delete a question or answer (audit fields kept); counters follow."""
+def post_delete(*, post: Post, user, reason: str = "") -> None:
+    """Soft-delete a question or answer (audit fields kept); counters follow.
+
+    A deletion of someone else's post is a moderator action and goes in the audit log.
+    """
+    perms.require_not_suspended(user)
     post.refresh_from_db()
     perms.require(perms.can_delete(user, post), _("You cannot delete this post."))
     if post.is_deleted:
         return
+    with transaction.atomic():
+        post_soft_delete(post=post, by=user)
+        if post.author_id != user.pk:
+            audit_record(
+                actor=user, action=ModerationAction.Action.DELETED, target=post, reason=reason
+            )
+
+
+def post_soft_delete(*, post: Post, by=None) -> None:
+    """Hide a question or answer and move the counters; callers check permission and audit."""
     with transaction.atomic():
         if post.kind == "answer":
             question = Question.objects.select_for_update().get(pk=post.question_id)
@@ -932,7 +988,7 @@ def post_delete(*, post: Post, user) -> None:
         else:
             tag_ids = list(post.question_tags.values_list("tag_id", flat=True))
             Tag.objects.filter(pk__in=tag_ids).update(question_count=F("question_count") - 1)
-        post.is_deleted, post.deleted_at, post.deleted_by = True, timezone.now(), user
+        post.is_deleted, post.deleted_at, post.deleted_by = True, timezone.now(), by
         post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, type(post), instance=post)
         _lists_changed()
@@ -941,6 +997,7 @@ def post_delete(*, post: Post, user) -> None:
 
 def post_undelete(*, post: Post, user) -> None:
     """Moderators restore a soft-deleted post."""
+    perms.require_not_suspended(user)
     perms.require(
         is_moderator(user) or perms.can_moderate(user), perms.denial_reason(user, "moderate")
     )
@@ -954,13 +1011,15 @@ def post_undelete(*, post: Post, user) -> None:
             Tag.objects.filter(pk__in=tag_ids).update(question_count=F("question_count") + 1)
         post.is_deleted, post.deleted_at, post.deleted_by = False, None, None
         post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+        audit_record(actor=user, action=ModerationAction.Action.UNDELETED, target=post)
         _send(signals.post_saved, type(post), instance=post, created=False)
         _lists_changed()
         _thread_changed(_thread_of(post))
 
 
 def comment_delete(*, comment: Comment, user) -> None:
-    """Authors and moderators remove a comment (soft)."""
+    """Authors and moderators remove a comment (soft); a moderator's removal is audited."""
+    perms.require_not_suspended(user)
     perms.require(
         comment.author_id == user.pk or perms.can_moderate(user),
         _("You cannot delete this comment."),
@@ -968,9 +1027,17 @@ def comment_delete(*, comment: Comment, user) -> None:
     if comment.is_deleted:
         return
     with transaction.atomic():
+        comment_soft_delete(comment=comment, by=user)
+        if comment.author_id != user.pk:
+            audit_record(actor=user, action=ModerationAction.Action.DELETED, target=comment)
+
+
+def comment_soft_delete(*, comment: Comment, by=None) -> None:
+    """Hide a comment and move its post's counter; callers check permission and audit."""
+    with transaction.atomic():
         post = comment.post
         type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") - 1)
-        comment.is_deleted, comment.deleted_at, comment.deleted_by = True, timezone.now(), user
+        comment.is_deleted, comment.deleted_at, comment.deleted_by = True, timezone.now(), by
         comment.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, Comment, instance=comment)
         _thread_changed(_thread_of(post))
@@ -1010,12 +1077,15 @@ def reputation_recompute(*, apply: bool = True) -> dict[int, tuple[int, int]]:
         "accepted_answer"
     ):
         events.extend(accept_events(question.accepted_answer, question))
+    for suggestion in SuggestedEdit.objects.filter(status=SuggestedEdit.Status.APPROVED):
+        events.append(suggested_edit_event(suggestion))
     kept = ReputationEvent.objects.exclude(
         kind__in=[
             *(f"{k}_{d}" for k in ("question", "answer") for d in ("upvoted", "downvoted")),
             ReputationEvent.Kind.DOWNVOTE_CAST,
             ReputationEvent.Kind.ANSWER_ACCEPTED,
             ReputationEvent.Kind.ACCEPTED_AN_ANSWER,
+            ReputationEvent.Kind.EDIT_APPROVED,
         ]
     )
     expected: dict[int, int] = defaultdict(lambda: 1)

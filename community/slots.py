@@ -39,9 +39,12 @@ def resource_questions(request, *, resource, version=None, **kwargs):
 @register_slot("profile_page", order=20)
 def member_activity(request, *, member, **kwargs):
     """A member's reputation history and their recent questions and answers."""
+    from community.permissions import can_moderate
     from community.selectors import member_activity, reputation_history
 
     return "community/slots/profile.html", {
+        "member": member,
+        "can_moderate_member": can_moderate(request.user) and member.pk != request.user.pk,
         "activity": member_activity(user=member),
         "reputation_events": list(reputation_history(user=member)),
     }

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from community import feeds, views
+from community import feeds, views, views_moderation
 
 
 class PostKindConverter:
@@ -14,6 +14,13 @@ class PostKindConverter:
 
 
 register_converter(PostKindConverter, "postkind")
+
+
+class FlaggableConverter(PostKindConverter):
+    regex = "question|answer|comment"
+
+
+register_converter(FlaggableConverter, "flaggable")
 
 app_name = "community"
 
@@ -50,6 +57,27 @@ urlpatterns = [
     path("tags/<str:slug>/follow/", views.tag_follow, name="tag_follow"),
     path("tags/<str:slug>/edit/", views.tag_edit, name="tag_edit"),
     path("privileges/", views.privileges, name="privileges"),
+    # Moderation (community/views_moderation.py)
+    path("posts/<flaggable:kind>/<int:pk>/flag/", views_moderation.flag_create, name="flag"),
+    path(
+        "posts/<postkind:kind>/<int:pk>/suggest-edit/",
+        views_moderation.suggest_edit,
+        name="suggest_edit",
+    ),
+    path("moderation/", views_moderation.flag_queue, name="moderation_queue"),
+    path(
+        "moderation/flags/<flaggable:kind>/<int:pk>/",
+        views_moderation.flags_resolve,
+        name="flags_resolve",
+    ),
+    path("moderation/log/", views_moderation.audit_log, name="moderation_log"),
+    path(
+        "moderation/members/<str:username>/",
+        views_moderation.member_suspend,
+        name="member_suspend",
+    ),
+    path("review/edits/", views_moderation.review_queue, name="review_queue"),
+    path("review/edits/<int:pk>/", views_moderation.review_decide, name="review_decide"),
 ]
 
 urlpatterns += feeds.urlpatterns  # Atom/RSS of the newest questions (community/feeds.py)

@@ -358,6 +358,10 @@ def question_detail(request, pk: int):
         "can_moderate": permissions.can_moderate(user),
         "login_url": f"{reverse('account_login')}?next={question.get_absolute_url()}",
     }
+    if context["can_close"]:
+        from community.moderation import close_votes_of
+
+        context["close_votes"] = close_votes_of(question=question, user=user)
     if thread_html is None:
         votes = selectors.votes_of(user=user, question=question, answers=answers)
         staff = selectors.platform_staff()
@@ -508,8 +512,10 @@ def question_close(request, pk: int):
         duplicate_of = Question.objects.filter(
             pk=form.cleaned_data["duplicate_of"], is_deleted=False
         ).first()
+    from community.moderation import close_vote_cast
+
     try:
-        services.question_close(
+        closed = close_vote_cast(
             question=question,
             user=request.user,
             reason=form.cleaned_data["reason"],
@@ -517,7 +523,9 @@ def question_close(request, pk: int):
         )
     except (ValidationError, PermissionDenied) as error:
         return _refuse(request, error, question.get_absolute_url())
-    messages.success(request, _("The question is closed."))
+    messages.success(
+        request, _("The question is closed.") if closed else _("Your close vote is recorded.")
+    )
     return redirect(question)
 
 
@@ -525,11 +533,16 @@ def question_close(request, pk: int):
 @require_POST
 def question_reopen(request, pk: int):
     question = _question(pk)
+    from community.moderation import reopen_vote_cast
+
     try:
-        services.question_reopen(question=question, user=request.user)
-    except PermissionDenied as error:
+        reopened = reopen_vote_cast(question=question, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
         return _refuse(request, error, question.get_absolute_url())
-    messages.success(request, _("The question is open again."))
+    messages.success(
+        request,
+        _("The question is open again.") if reopened else _("Your reopen vote is recorded."),
+    )
     return redirect(question)
 
 

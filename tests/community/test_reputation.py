@@ -62,8 +62,29 @@ def test_recompute_equals_incremental_values(earned):
     services.answer_accept(answer=a1, user=asker)  # switched
     services.answer_accept(answer=a3, user=other)
     services.answer_unaccept(answer=a3, user=other)
-    people = [asker, answerer, other, *voters]
+    # A suggested edit approved by a reviewer earns its author reputation; one rejected does not.
+    from community import moderation
+
+    suggester, reviewer = earned("suggester", 20), earned("reviewer", 2500)
+    approved = moderation.suggested_edit_create(
+        author=suggester,
+        post=a3,
+        body="Answer 3 for the reputation test, clarified.",
+        comment="Clarify",
+    )
+    moderation.suggested_edit_approve(reviewer=reviewer, suggestion=approved)
+    rejected = moderation.suggested_edit_create(
+        author=suggester,
+        post=a3,
+        body="Answer 3, rewritten badly by a suggester.",
+        comment="Rewrite",
+    )
+    moderation.suggested_edit_reject(
+        reviewer=reviewer, suggestion=rejected, comment="Changes meaning"
+    )
+    people = [asker, answerer, other, suggester, reviewer, *voters]
     incremental = snapshot(people)
+    assert incremental["suggester"] == 20 + 2
     assert incremental["a_author"] == 60 + 10 * 3 - 2 + 10 + 15  # 3 up, 1 down, a3 up, accepted
     ledger_lines = ReputationEvent.objects.count()
 

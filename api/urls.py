@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from collaboration.api import CollaborationPostViewSet
+from community.api import AnswerViewSet, CommentViewSet, QuestionViewSet, TagViewSet
 
 app_name = "api"
 
@@ -12,6 +13,11 @@ router.register("subdomains", views.SubdomainViewSet, basename="subdomain")
 router.register("platforms", views.PlatformViewSet, basename="platform")
 router.register("resources", views.OpenResourceViewSet, basename="resource")
 router.register("collaboration/posts", CollaborationPostViewSet, basename="collaboration-post")
+# Q&A forum (community.api)
+router.register("questions", QuestionViewSet, basename="question")
+router.register("answers", AnswerViewSet, basename="answer")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("tags", TagViewSet, basename="tag")
 
 v1 = [
     path("me/", views.me, name="me"),

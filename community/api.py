@@ -348,7 +348,7 @@ class AnswerViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = (
             Answer.objects.filter(is_deleted=False, question__is_deleted=False)
-            .select_related("author")
+            .select_related("author", "question")  # the question's slug builds the answer URL
             .prefetch_related(
                 Prefetch(
                     "comments",

@@ -242,3 +242,48 @@ def test_tags_with_synonyms(api, ask):
     assert api.get("/api/v1/tags/py/").json()["canonical"] == "python"
     assert api.get("/api/v1/tags/nope/").status_code == 404
     assert [t["name"] for t in api.get("/api/v1/tags/?q=pyt").json()["results"]] == ["python"]
+
+
+def _grow(ask, answerer, n):
+    for _ in range(n):
+        question = ask(tags=("python", f"topic-{next(_n)}"))
+        answer = services.answer_create(
+            question=question, author=answerer, body="Install the toolchain first, it works."
+        )
+        services.comment_create(author=answerer, question=question, body="Which version?")
+        services.comment_create(author=answerer, answer=answer, body="Works on 9.0 too.")
+    return question
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/api/v1/answers/", 2),  # page + comments
+        ("/api/v1/comments/", 1),
+        ("/api/v1/tags/", 2),  # page + synonyms
+    ],
+)
+def test_list_query_counts_do_not_grow(api, ask, answerer, url, queries, django_assert_num_queries):
+    _grow(ask, answerer, 1)
+    with django_assert_num_queries(queries):
+        small = len(api.get(url).json()["results"])
+    _grow(ask, answerer, 5)
+    with django_assert_num_queries(queries):
+        assert len(api.get(url).json()["results"]) > small
+
+
+def test_thread_query_count_does_not_grow_with_answers(
+    api, ask, answerer, make_user, django_assert_num_queries
+):
+    question = _grow(ask, answerer, 1)
+    url = f"/api/v1/questions/{question.pk}/"
+    with django_assert_num_queries(6):
+        api.get(url)
+    for n in range(4):
+        other = make_user(f"helper{n}", reputation=200)
+        answer = services.answer_create(
+            question=question, author=other, body=f"Another fix {n} here."
+        )
+        services.comment_create(author=other, answer=answer, body=f"Note {n} on it.")
+    with django_assert_num_queries(6):
+        assert len(api.get(url).json()["answers"]) == 5

@@ -287,3 +287,27 @@ def test_thread_query_count_does_not_grow_with_answers(
         services.comment_create(author=other, answer=answer, body=f"Note {n} on it.")
     with django_assert_num_queries(6):
         assert len(api.get(url).json()["answers"]) == 5
+
+
+def test_closed_question_refuses_answers_and_votes_are_rate_limited(
+    api, bearer, ask, answerer, settings
+):
+    from community.conf import DEFAULT_RATE_LIMITS
+
+    question = ask()
+    writer = bearer(answerer, ["write"])
+    settings.HUIJU_RATE_LIMITS = {
+        **{a: dict.fromkeys(t, "10000/s") for a, t in DEFAULT_RATE_LIMITS.items()},
+        "vote": {"member": "1/h", "new": "1/h", "ip": "100/h"},
+    }
+    url = f"/api/v1/questions/{question.pk}/"
+    assert api.post(url + "vote/", {"value": 1}, format="json", **writer).status_code == 200
+    limited = api.post(url + "vote/", {"value": 0}, format="json", **writer)
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert Question.objects.get(pk=question.pk).score == 1  # the refused retraction changed nothing
+    Question.objects.filter(pk=question.pk).update(status="closed")
+    refused = api.post(
+        url + "answers/", {"body": "A late but long answer."}, format="json", **writer
+    )
+    assert refused.status_code == 403
+    assert not Answer.objects.filter(question=question).exists()

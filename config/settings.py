@@ -352,6 +352,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["api.schema.only_public_api"],
+    # Q&A post status (community.api) next to the collaboration board's own status enum.
+    "ENUM_NAME_OVERRIDES": {"QuestionStatusEnum": "community.models.PostStatus"},
 }
 
 # --- Email -------------------------------------------------------------------------

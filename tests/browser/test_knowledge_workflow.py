@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,8 +84,18 @@ def test_staff_writes_moderator_approves_readers_see_it(new_page, cms_setup, pas
 
     editor.locator("button[title='Insert a block']").last.click()
     editor.get_by_role("option", name="Resource link").click()
-    editor.locator("[data-chooser-action-choose]").last.click()
-    editor.locator(".modal").get_by_role("link", name="Dictation API").click()
+    # The chooser button can be clicked before Wagtail's chooser script is wired
+    # to it; then no modal opens. Click again until the modal lists the resource.
+    choose = editor.locator("[data-chooser-action-choose]").last
+    resource_link = editor.locator(".modal").get_by_role("link", name="Dictation API")
+    for _attempt in range(3):
+        choose.click()
+        try:
+            resource_link.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            editor.keyboard.press("Escape")
+    resource_link.click()
     editor.locator("input[name='body-1-value-version']").fill("v2")
 
     editor.get_by_role("button", name="More actions").last.click()

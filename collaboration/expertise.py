@@ -89,6 +89,8 @@ def _grouped(queryset, dimension: str, key: str):
             accepted=Count("pk", filter=Q(is_accepted=True)),
             upvotes=Coalesce(Sum("score", filter=Q(score__gt=0)), 0, output_field=IntegerField()),
         )
+        # No Meta ordering: SQLite refuses ORDER BY inside the parts of a UNION.
+        .order_by()
     )
 
 

@@ -22,6 +22,18 @@ def is_moderator(user) -> bool:
     return cached
 
 
+def moderators():
+    """Active moderators: members of the Moderators group and superusers."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
+
+
 def is_platform_staff(user, platform=None) -> bool:
     """Whether ``user`` speaks for ``platform`` (or for any platform when it is None)."""
     if not getattr(user, "is_authenticated", False):

@@ -20,3 +20,18 @@ class CommunityConfig(AppConfig):
             staff_changed, sender=Platform.staff.through, dispatch_uid="community-staff"
         )
         post_save.connect(staff_changed, sender=Platform, dispatch_uid="community-platform")
+
+        from django.contrib.auth import get_user_model
+
+        from community.context_processors import moderator_role_changed
+
+        def groups_changed(instance, pk_set=None, reverse=False, **kwargs) -> None:
+            user_ids = (pk_set or ()) if reverse else [instance.pk]
+            for user_id in user_ids:
+                moderator_role_changed(user_id)
+
+        m2m_changed.connect(
+            groups_changed,
+            sender=get_user_model().groups.through,
+            dispatch_uid="community-moderator-role",
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from community.models import Answer, Comment, ModerationAction, Question
+from community.models import Answer, Article, Comment, ModerationAction, Question
 
 
 def audit_record(*, actor, action: str, target=None, reason: str = "") -> ModerationAction:
@@ -14,6 +14,8 @@ def audit_record(*, actor, action: str, target=None, reason: str = "") -> Modera
         fields["answer"] = target
     elif isinstance(target, Comment):
         fields["comment"] = target
+    elif isinstance(target, Article):
+        fields["article"] = target
     elif target is not None:
         fields["member"] = target
     return ModerationAction.objects.create(

@@ -14,6 +14,8 @@ DEFAULT_REPUTATION = {
     "question_downvoted": -2,
     "answer_upvoted": 10,
     "answer_downvoted": -2,
+    "article_upvoted": 10,
+    "article_downvoted": -2,
     "downvote_cast": -1,  # the voter pays a little for down-voting an answer
     "answer_accepted": 15,
     "accepted_an_answer": 2,  # the asker, for accepting someone else's answer
@@ -45,6 +47,8 @@ DEFAULT_RATE_LIMITS = {
     "flag": {"member": "10/m", "new": "3/m", "ip": "30/m"},
     "flag_daily": {"member": "100/d", "new": "10/d"},
     "suggest_edit": {"member": "1/30s", "new": "1/1m", "ip": "30/h"},
+    "article": {"member": "1/1m", "new": "1/10m", "ip": "10/h"},
+    "article_daily": {"member": "10/d", "new": "2/d"},
 }
 
 # Moderation: how many close (or reopen) votes decide, how many spam/rude flags
@@ -77,6 +81,8 @@ REPUTATION_LABELS = {
     "question_downvoted": _("Your question is voted down"),
     "answer_upvoted": _("Your answer is voted up"),
     "answer_downvoted": _("Your answer is voted down"),
+    "article_upvoted": _("Your article is voted up"),
+    "article_downvoted": _("Your article is voted down"),
     "downvote_cast": _("You vote down an answer"),
     "answer_accepted": _("Your answer is accepted"),
     "accepted_an_answer": _("You accept an answer to your question"),

@@ -493,6 +493,96 @@ THREADS = [
 ]
 
 
+# (author, sub-domain, platform, resource keyword, title, body, tags, up-voters, [(commenter, text)])
+ARTICLES = [
+    (
+        "zhang_wei",
+        "autonomous-driving",
+        "baidu",
+        "apollo",
+        "在 Jetson Orin 上跑通 Apollo 感知模块的完整记录",
+        "## 背景\n\n我们团队要在 Jetson AGX Orin 上验证 Apollo 的相机感知，官方镜像是 x86 的，"
+        "下面记录从编译到出检测框的全过程和踩过的坑。\n\n## 1. 准备镜像\n\n"
+        "使用 aarch64 的开发镜像，并确认 JetPack 版本与 CUDA 对应：\n\n"
+        "```bash\ncat /etc/nv_tegra_release\nnvcc --version\n```\n\n"
+        "## 2. 只编译感知\n\n全量编译在 Orin 上要数小时，只编译需要的目标即可：\n\n"
+        "```bash\n./apollo.sh build_opt_gpu perception\n```\n\n"
+        "## 3. 遇到的问题\n\n- TensorRT 引擎必须在 Orin 上重新生成，x86 上导出的不能用；\n"
+        "- 内存不足时给 bazel 加 `--jobs=4`。\n\n## 总结\n\n"
+        "整体可行，单路相机检测约 25 FPS。欢迎补充更好的做法。",
+        ["apollo", "jetson", "感知"],
+        ["li_na", "alex_dev", "chen_jie"],
+        [("alex_dev", "Great write-up. Did you try INT8 calibration for the detector?")],
+    ),
+    (
+        "alex_dev",
+        "intelligent-voice",
+        "iflytek",
+        "",
+        "Streaming speech recognition over WebSocket: what we learned in production",
+        "We moved our call-centre transcription from file uploads to the streaming API. "
+        "Three lessons after a month in production:\n\n"
+        "1. **Send 40 ms frames.** Larger frames add latency, smaller ones add overhead.\n"
+        "2. **Reconnect with back-off** and resume from the last final result.\n"
+        "3. **Keep audio at 16 kHz mono PCM**; resampling on the server side costs accuracy.\n\n"
+        "```python\nFRAME_MS = 40\nframe_bytes = 16000 * 2 * FRAME_MS // 1000  # 16-bit mono\n"
+        "for chunk in iter(lambda: audio.read(frame_bytes), b\"\"):\n    ws.send(chunk)\n```\n\n"
+        "Latency to the first partial result dropped from 1.8 s to 0.4 s.",
+        ["asr", "websocket", "python"],
+        ["zhang_wei", "iflytek_staff"],
+        [("zhang_wei", "40 ms 这个经验很有用，我们之前用 200 ms 一帧，延迟明显。")],
+    ),
+    (
+        "li_na",
+        "medical-imaging",
+        "tencent",
+        "",
+        "DICOM 影像预处理流水线：匿名化、重采样与窗宽窗位",
+        "做医学影像模型时，预处理决定了一半的效果。我们的流水线分三步：\n\n"
+        "1. **匿名化**：删除患者姓名、ID 等标签，保留扫描参数；\n"
+        "2. **重采样**到统一体素间距（1×1×1 mm）；\n"
+        "3. **窗宽窗位**：肺窗 (-600, 1500)，纵隔窗 (40, 400)。\n\n"
+        "```python\nimport numpy as np\n\n"
+        "def window(image, level, width):\n    low, high = level - width / 2, level + width / 2\n"
+        "    return np.clip((image - low) / (high - low), 0, 1)\n```\n\n"
+        "注意：匿名化之后务必抽查，部分设备会把信息写进私有标签。",
+        ["dicom", "医学影像", "python"],
+        ["chen_jie", "tencent_staff"],
+        [],
+    ),
+]
+
+
+def _load_articles(users, subdomains, platforms) -> int:
+    from community import services
+    from community.models import Article
+
+    created = 0
+    for author, subdomain_slug, platform_slug, keyword, title, body, tags, voters, comments in (
+        ARTICLES
+    ):
+        if author not in users or Article.objects.filter(title=title).exists():
+            continue
+        resource = _resource_for(platforms.get(platform_slug), keyword) if keyword else None
+        article = services.article_create(
+            author=users[author],
+            title=title,
+            body=body,
+            tags=tags,
+            subdomain=subdomains.get(subdomain_slug),
+            resources=[(resource, None)] if resource else [],
+            enforce_limits=False,
+        )
+        for voter in voters:
+            if voter in users and voter != author:
+                services.vote_cast(user=users[voter], post=article, value=1)
+        for commenter, text in comments:
+            if commenter in users:
+                services.comment_create(author=users[commenter], article=article, body=text)
+        created += 1
+    return created
+
+
 def _resource_for(platform, keyword: str):
     from knowledge.models import OpenResource
 
@@ -583,7 +673,13 @@ def load(ctx: DemoContext) -> None:
         canonical = Tag.objects.filter(name=canonical_name).first()
         if canonical is not None and not Tag.objects.filter(name=synonym).exists():
             Tag.objects.create(name=synonym, canonical=canonical)
+    with override_settings(HUIJU_RATE_LIMITS=UNLIMITED):
+        articles = _load_articles(users, subdomains, platforms)
+    from community.badges import badges_backfill
+
+    badges = badges_backfill()
     ctx.log(f"{created} Q&A threads created ({len(THREADS)} in the demo set)")
+    ctx.log(f"{articles} articles created ({len(ARTICLES)} in the demo set), {badges} badges awarded")
 
 
 def _usernames() -> set[str]:
@@ -596,4 +692,8 @@ def _usernames() -> set[str]:
             names.update(answer[2])
             names.update(answer[3])
         names.update(author for author, _text in thread[9])
+    for article in ARTICLES:
+        names.add(article[0])
+        names.update(article[7])
+        names.update(commenter for commenter, _text in article[8])
     return names

@@ -96,6 +96,21 @@ class QuestionForm(forms.Form):
         return [(resource, self.cleaned_data.get("version_obj"))] if resource else []
 
 
+class ArticleForm(QuestionForm):
+    """An experience post: the question form's fields with wording for a long read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = _(
+            "What did you build or learn? e.g. “Running Apollo perception on a Jetson Orin”."
+        )
+        self.fields["body"].label = _("Article")
+        self.fields["body"].help_text = _(
+            "Markdown: headings, fenced code blocks with ``` and a language, tables, links."
+        )
+        self.fields["body"].widget.attrs["rows"] = 22
+
+
 class AnswerForm(forms.Form):
     body = forms.CharField(
         label=_("Your answer"),

@@ -363,8 +363,147 @@ class Answer(SoftDeleteFields):
         return self.question.title
 
 
+class Article(SoftDeleteFields):
+    """An experience post (經驗分享): long-form Markdown by a member, votable and commentable.
+
+    Tags, sub-domain and resource links work as on questions; score and
+    comment_count are denormalised counters kept by the services.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="articles",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    body_html = models.TextField(editable=False)
+    tags = models.ManyToManyField(
+        Tag, through="ArticleTag", related_name="articles", verbose_name=_("tags")
+    )
+    subdomain = models.ForeignKey(
+        "knowledge.Subdomain",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("sub-domain"),
+    )
+    resources = models.ManyToManyField(
+        "knowledge.OpenResource",
+        through="ArticleResource",
+        related_name="articles",
+        blank=True,
+        verbose_name=_("linked resources"),
+    )
+    score = models.IntegerField(_("score"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    created_at = models.DateTimeField(_("published"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_deleted=False),
+                name="article_newest_idx",
+            ),
+            models.Index(
+                fields=["-score", "-created_at", "-id"],
+                condition=Q(is_deleted=False),
+                name="article_votes_idx",
+            ),
+            models.Index(
+                fields=["subdomain", "-created_at", "-id"],
+                condition=Q(is_deleted=False),
+                name="article_subdomain_idx",
+            ),
+            models.Index(fields=["author", "-created_at"], name="article_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:article_detail", kwargs={"pk": self.pk})
+
+    @property
+    def kind(self) -> str:
+        return "article"
+
+    @property
+    def updated_at(self):
+        return self.edited_at or self.created_at
+
+
+class ArticleTag(models.Model):
+    """An article's tag, in the order the author gave."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="article_tags")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "tag"], name="unique_article_tag")
+        ]
+        indexes = [models.Index(fields=["tag", "article"], name="articletag_tag_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.tag_id}"
+
+
+class ArticleResource(models.Model):
+    """An article's link to an open resource, optionally to one version of it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="resource_links")
+    resource = models.ForeignKey(
+        "knowledge.OpenResource", on_delete=models.CASCADE, related_name="article_links"
+    )
+    version = models.ForeignKey(
+        "knowledge.ResourceVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_links",
+        verbose_name=_("version"),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "resource"], name="unique_article_resource")
+        ]
+        verbose_name = _("linked resource")
+        verbose_name_plural = _("linked resources")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}→{self.resource_id}"
+
+
+def one_of(*fields: str) -> Q:
+    """Exactly one of ``fields`` is set (for the "targets one post" check constraints)."""
+    condition = Q()
+    for field in fields:
+        term = Q(**{f"{field}__isnull": False})
+        for other in fields:
+            if other != field:
+                term &= Q(**{f"{other}__isnull": True})
+        condition |= term
+    return condition
+
+
+POST_FIELDS = ("question", "answer", "article")
+
+
 class Comment(SoftDeleteFields):
-    """A short remark on a question or an answer (exactly one of them)."""
+    """A short remark on a question, an answer or an article (exactly one of them)."""
 
     MAX_LENGTH = 600
 
@@ -373,6 +512,9 @@ class Comment(SoftDeleteFields):
     )
     answer = models.ForeignKey(
         Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -391,30 +533,33 @@ class Comment(SoftDeleteFields):
         verbose_name_plural = _("comments")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(question__isnull=False) & Q(answer__isnull=True))
-                | (Q(question__isnull=True) & Q(answer__isnull=False)),
-                name="comment_on_exactly_one_post",
+                condition=one_of(*POST_FIELDS), name="comment_on_exactly_one_post"
             )
         ]
         indexes = [
             models.Index(fields=["question", "created_at"], name="comment_question_idx"),
             models.Index(fields=["answer", "created_at"], name="comment_answer_idx"),
+            models.Index(fields=["article", "created_at"], name="comment_article_idx"),
         ]
 
     def __str__(self) -> str:
         return self.body[:60]
 
     def get_absolute_url(self) -> str:
+        if self.article_id:
+            return f"{self.article.get_absolute_url()}#comment-{self.pk}"
         question = self.question if self.question_id else self.answer.question
         return f"{question.get_absolute_url()}#comment-{self.pk}"
 
     @property
-    def post(self) -> Question | Answer:
+    def post(self) -> Question | Answer | Article:
+        if self.article_id:
+            return self.article
         return self.question if self.question_id else self.answer
 
 
 class Vote(models.Model):
-    """One member's +1 or −1 on a question or an answer; changing it updates this row."""
+    """One member's +1 or −1 on a question, answer or article; changing it updates this row."""
 
     UP = 1
     DOWN = -1
@@ -427,6 +572,9 @@ class Vote(models.Model):
     )
     answer = models.ForeignKey(
         Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
     )
     value = models.SmallIntegerField(choices=[(UP, "+1"), (DOWN, "-1")])
     created_at = models.DateTimeField(auto_now_add=True)
@@ -446,11 +594,12 @@ class Vote(models.Model):
                 condition=Q(answer__isnull=False),
                 name="one_vote_per_user_answer",
             ),
-            models.CheckConstraint(
-                condition=(Q(question__isnull=False) & Q(answer__isnull=True))
-                | (Q(question__isnull=True) & Q(answer__isnull=False)),
-                name="vote_on_exactly_one_post",
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(article__isnull=False),
+                name="one_vote_per_user_article",
             ),
+            models.CheckConstraint(condition=one_of(*POST_FIELDS), name="vote_on_exactly_one_post"),
             models.CheckConstraint(
                 condition=Q(value__in=[1, -1]), name="vote_value_plus_minus_one"
             ),
@@ -461,13 +610,16 @@ class Vote(models.Model):
 
 
 class Revision(models.Model):
-    """One version of a question or an answer; number 1 is the original post."""
+    """One version of a question, answer or article; number 1 is the original post."""
 
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
     )
     answer = models.ForeignKey(
         Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
     )
     number = models.PositiveIntegerField(_("revision"))
     author = models.ForeignKey(
@@ -506,10 +658,13 @@ class Revision(models.Model):
                 condition=Q(answer__isnull=False),
                 name="unique_answer_revision",
             ),
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                condition=Q(article__isnull=False),
+                name="unique_article_revision",
+            ),
             models.CheckConstraint(
-                condition=(Q(question__isnull=False) & Q(answer__isnull=True))
-                | (Q(question__isnull=True) & Q(answer__isnull=False)),
-                name="revision_of_exactly_one_post",
+                condition=one_of(*POST_FIELDS), name="revision_of_exactly_one_post"
             ),
         ]
 
@@ -517,7 +672,9 @@ class Revision(models.Model):
         return f"r{self.number}"
 
     @property
-    def post(self) -> Question | Answer:
+    def post(self) -> Question | Answer | Article:
+        if self.article_id:
+            return self.article
         return self.question if self.question_id else self.answer
 
 
@@ -534,6 +691,8 @@ class ReputationEvent(models.Model):
         QUESTION_DOWNVOTED = "question_downvoted", _("Question down-voted")
         ANSWER_UPVOTED = "answer_upvoted", _("Answer up-voted")
         ANSWER_DOWNVOTED = "answer_downvoted", _("Answer down-voted")
+        ARTICLE_UPVOTED = "article_upvoted", _("Article up-voted")
+        ARTICLE_DOWNVOTED = "article_downvoted", _("Article down-voted")
         DOWNVOTE_CAST = "downvote_cast", _("Down-voted an answer")
         ANSWER_ACCEPTED = "answer_accepted", _("Answer accepted")
         ACCEPTED_AN_ANSWER = "accepted_an_answer", _("Accepted an answer")
@@ -551,6 +710,9 @@ class ReputationEvent(models.Model):
     answer = models.ForeignKey(
         Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     vote = models.ForeignKey(
         Vote, on_delete=models.CASCADE, null=True, blank=True, related_name="reputation_events"
     )
@@ -564,6 +726,33 @@ class ReputationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.points:+d} {self.kind}"
+
+
+class BadgeAward(models.Model):
+    """A badge a member earned (badges are defined in ``community.badges``); one per badge."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="badge_awards",
+        verbose_name=_("member"),
+    )
+    badge = models.CharField(_("badge"), max_length=32)
+    awarded_at = models.DateTimeField(_("awarded"), default=timezone.now)
+    target_url = models.CharField(_("for"), max_length=500, blank=True)
+    target_title = models.CharField(_("title"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-awarded_at", "-id"]
+        verbose_name = _("badge award")
+        verbose_name_plural = _("badge awards")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "badge"], name="one_award_per_user_badge")
+        ]
+        indexes = [models.Index(fields=["badge", "-awarded_at"], name="badgeaward_badge_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.badge} → {self.user_id}"
 
 
 # Moderation models live in their own module; importing them registers them with the app.

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Answer, CloseReason, Comment, Question
+from community.models import Answer, Article, CloseReason, Comment, Question
 
 
 def _one_of(*fields: str) -> Q:
@@ -41,7 +41,7 @@ class FlagStatus(models.TextChoices):
 
 
 class Flag(models.Model):
-    """A member's report that a question, answer or comment needs a moderator."""
+    """A member's report that a question, answer, article or comment needs a moderator."""
 
     Reason = FlagReason
     Status = FlagStatus
@@ -54,6 +54,9 @@ class Flag(models.Model):
     )
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="flags"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="flags"
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,7 +94,8 @@ class Flag(models.Model):
         verbose_name_plural = _("flags")
         constraints = [
             models.CheckConstraint(
-                condition=_one_of("question", "answer", "comment"), name="flag_on_exactly_one_post"
+                condition=_one_of("question", "answer", "comment", "article"),
+                name="flag_on_exactly_one_post",
             ),
             models.UniqueConstraint(
                 fields=["reporter", "question"],
@@ -108,6 +112,11 @@ class Flag(models.Model):
                 condition=Q(status="pending", comment__isnull=False),
                 name="one_open_flag_per_reporter_comment",
             ),
+            models.UniqueConstraint(
+                fields=["reporter", "article"],
+                condition=Q(status="pending", article__isnull=False),
+                name="one_open_flag_per_reporter_article",
+            ),
         ]
         indexes = [
             models.Index(
@@ -119,8 +128,8 @@ class Flag(models.Model):
         return f"{self.reason} by {self.reporter_id}"
 
     @property
-    def post(self) -> Question | Answer | Comment:
-        return self.question or self.answer or self.comment
+    def post(self) -> Question | Answer | Comment | Article:
+        return self.question or self.answer or self.comment or self.article
 
 
 class CloseVote(models.Model):
@@ -275,6 +284,9 @@ class ModerationAction(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -296,4 +308,4 @@ class ModerationAction(models.Model):
 
     @property
     def target(self):
-        return self.question or self.answer or self.comment or self.member
+        return self.question or self.answer or self.comment or self.article or self.member

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_moderator
-from community import conf, services
+from community import conf, selectors_moderation, services
 from community import permissions as perms
 from community.audit import audit_record
 from community.models import (
     Answer,
+    Article,
     CloseReason,
     CloseVote,
     Comment,
@@ -33,9 +34,10 @@ from community.models import (
     Revision,
     SuggestedEdit,
 )
+from notifications.services import notify, notify_many
 
 Action = ModerationAction.Action
-FlaggablePost = Question | Answer | Comment
+FlaggablePost = Question | Answer | Comment | Article
 HIDING_REASONS = (Flag.Reason.SPAM, Flag.Reason.RUDE)
 FLAG_TEXT_MIN = 10
 SUSPENSION_DAYS_MAX = 365
@@ -49,9 +51,12 @@ def _on(post: FlaggablePost) -> dict:
     return {post_kind(post): post}
 
 
-def _thread_of(post: FlaggablePost) -> Question:
-    if isinstance(post, Question):
+def _thread_of(post: FlaggablePost) -> Question | Article:
+    """The page a post lives on: its question, or the article itself."""
+    if isinstance(post, Question | Article):
         return post
+    if isinstance(post, Comment) and post.article_id:
+        return post.article
     if isinstance(post, Answer):
         return post.question
     return post.question or post.answer.question
@@ -94,6 +99,8 @@ def flag_create(
         )
     if reason == Flag.Reason.DUPLICATE:
         thread = _thread_of(post)
+        if isinstance(thread, Article):
+            raise ValidationError({"reason": _("Only questions can be duplicates.")})
         if duplicate_of is None or duplicate_of.is_deleted or duplicate_of.pk == thread.pk:
             raise ValidationError({"duplicate_of": _("Name the question this one duplicates.")})
     else:
@@ -104,11 +111,15 @@ def flag_create(
     services._check_rate("flag_daily", reporter, None)
     try:
         with transaction.atomic():
+            first = not Flag.objects.filter(status=Flag.Status.PENDING, **_on(post)).exists()
             flag = Flag.objects.create(
                 reporter=reporter, reason=reason, text=text, duplicate_of=duplicate_of, **_on(post)
             )
             if reason in HIDING_REASONS:
                 _maybe_auto_hide(post)
+            transaction.on_commit(selectors_moderation.open_flags_changed, robust=True)
+            if first:  # the post enters the queue: tell the moderators once, not per flag
+                transaction.on_commit(lambda: _notify_moderators(flag, post), robust=True)
     except IntegrityError:  # the same member's concurrent request won
         raise ValidationError({"reason": _("You have already flagged this post.")}) from None
     return flag
@@ -151,7 +162,7 @@ def _restore(post: FlaggablePost, *, moderator) -> None:
             post.is_deleted, post.deleted_at, post.deleted_by = False, None, None
             post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
             audit_record(actor=moderator, action=Action.UNDELETED, target=post)
-            services._thread_changed(_thread_of(post).pk)
+            services._post_changed(parent)
     else:
         services.post_undelete(post=post, user=moderator)
 
@@ -189,7 +200,24 @@ def flags_resolve(
             audit_record(actor=moderator, action=Action.DELETED, target=post, reason=reason)
         elif not helpful and auto_hidden:
             _restore(post, moderator=moderator)
+        transaction.on_commit(selectors_moderation.open_flags_changed, robust=True)
     return handled
+
+
+def _notify_moderators(flag: Flag, post: FlaggablePost) -> None:
+    from django.urls import reverse
+
+    from accounts.roles import moderators
+
+    queue = reverse("community:moderation_queue")
+    notify_many(
+        recipients=moderators().exclude(pk=flag.reporter_id),
+        kind="flag",
+        actor=flag.reporter,
+        target_url=f"{queue}#flagged-{post_kind(post)}-{post.pk}",
+        target_title=_thread_of(post).title,
+        excerpt=" — ".join(filter(None, [str(flag.get_reason_display()), flag.text])),
+    )
 
 
 # --- close and reopen votes --------------------------------------------------------------------
@@ -465,6 +493,8 @@ def suggested_edit_approve(*, reviewer, suggestion: SuggestedEdit) -> Revision:
         suggestion.save(update_fields=["status", "reviewed_by", "reviewed_at", "revision"])
         services._reputation_add([services.suggested_edit_event(suggestion)])
         audit_record(actor=reviewer, action=Action.EDIT_APPROVED, target=post)
+        transaction.on_commit(lambda: _notify_suggester(suggestion, reviewer, approved=True))
+        services._badges_later([suggestion.author_id], ("editor", "rising_star"))
     revision.author = suggestion.author
     return revision
 
@@ -484,3 +514,16 @@ def suggested_edit_reject(*, reviewer, suggestion: SuggestedEdit, comment: str =
             target=suggestion.post,
             reason=suggestion.review_comment,
         )
+        transaction.on_commit(lambda: _notify_suggester(suggestion, reviewer, approved=False))
+
+
+def _notify_suggester(suggestion: SuggestedEdit, reviewer, *, approved: bool) -> None:
+    post = suggestion.post
+    notify(
+        recipient=suggestion.author,
+        kind="suggested_edit_approved" if approved else "suggested_edit_rejected",
+        actor=reviewer,
+        target_url=post.get_absolute_url(),
+        target_title=_thread_of(post).title,
+        excerpt=suggestion.review_comment,
+    )

@@ -34,10 +34,23 @@ def is_new_member(user) -> bool:
 
 
 def _question_of(post):
+    """The thread a question or answer belongs to; None for an article (no thread)."""
+    if post.kind == "article":
+        return None
     return post if post.kind == "question" else post.question
 
 
+def _locked(post) -> bool:
+    question = _question_of(post)
+    return question is not None and question.locked
+
+
 def can_ask(user) -> bool:
+    return has_privilege(user, "ask")
+
+
+def can_write_article(user) -> bool:
+    """Experience posts need the same (lowest) privilege as asking; limits do the rest."""
     return has_privilege(user, "ask")
 
 
@@ -53,10 +66,10 @@ def can_comment(user, post) -> bool:
     """Anyone above the threshold; below it, on your own posts and on answers to your question."""
     if not _active(user) or post.is_deleted:
         return False
-    question = _question_of(post)
-    if question.locked and not is_moderator(user):
+    if _locked(post) and not is_moderator(user):
         return False
-    if post.author_id == user.pk or question.author_id == user.pk:
+    question = _question_of(post)
+    if post.author_id == user.pk or (question is not None and question.author_id == user.pk):
         return True
     return has_privilege(user, "comment")
 
@@ -64,7 +77,7 @@ def can_comment(user, post) -> bool:
 def can_vote(user, post, value: int) -> bool:
     if not _active(user) or post.is_deleted or post.author_id == user.pk:
         return False
-    if _question_of(post).locked:
+    if _locked(post):
         return False
     return has_privilege(user, "vote_up" if value > 0 else "vote_down")
 
@@ -72,8 +85,10 @@ def can_vote(user, post, value: int) -> bool:
 def can_edit(user, post) -> bool:
     if not _active(user) or (post.is_deleted and not is_moderator(user)):
         return False
-    if _question_of(post).locked and not is_moderator(user):
+    if _locked(post) and not is_moderator(user):
         return False
+    if post.kind == "article":  # a signed personal account: its author and moderators only
+        return post.author_id == user.pk or can_moderate(user)
     return post.author_id == user.pk or has_privilege(user, "edit_others")
 
 
@@ -102,6 +117,8 @@ def can_delete(user, post) -> bool:
         return False
     if post.kind == "question":
         return post.accepted_answer_id is None and post.answer_count == 0
+    if post.kind == "article":
+        return True
     return not post.is_accepted
 
 
@@ -134,7 +151,7 @@ def can_flag(user, post) -> bool:
 
 def can_suggest_edit(user, post) -> bool:
     """Members below the edit threshold propose edits to others' posts for review."""
-    if not _active(user) or post.is_deleted or _question_of(post).locked:
+    if not _active(user) or post.is_deleted or post.kind == "article" or _locked(post):
         return False
     return not can_edit(user, post)
 

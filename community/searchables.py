@@ -1,4 +1,4 @@
-"""Questions and answers in search (see search/registry.py for the adapter API).
+"""Questions, answers and experience articles in search (see search/registry.py for the adapter API).
 
 Counters (score, answer_count) are updated with queryset ``update()`` by the
 services, which sends no model signal, so the adapters also watch the rows
@@ -11,7 +11,16 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Answer, Question, QuestionResource, QuestionTag, Vote
+from community.models import (
+    Answer,
+    Article,
+    ArticleResource,
+    ArticleTag,
+    Question,
+    QuestionResource,
+    QuestionTag,
+    Vote,
+)
 from core.markdown import markdown_to_text
 from search.registry import SearchDocument, SearchKind, register
 
@@ -21,7 +30,7 @@ def _platform(subdomain) -> str:
     return platforms[0].slug if platforms else ""
 
 
-def _context(question: Question) -> str:
+def _context(question: Question | Article) -> str:
     """Sub-domain and resource names, so 自动驾驶 finds questions filed under it."""
     names = []
     if question.subdomain:
@@ -30,7 +39,7 @@ def _context(question: Question) -> str:
     return " · ".join(n for n in names if n)
 
 
-def _resources(question: Question) -> list[str]:
+def _resources(question: Question | Article) -> list[str]:
     found: list[str] = []
     for link in question.resource_links.all():
         found.append(link.resource.slug)
@@ -133,4 +142,49 @@ class AnswerKind(SearchKind):
             Answer: lambda a: [a.pk],
             Vote: lambda v: [v.answer_id] if v.answer_id else [],
             Question: lambda q: list(q.answers.values_list("pk", flat=True)),
+        }
+
+
+@register
+class ArticleKind(SearchKind):
+    kind = "article"
+    label = _("Article")
+    model = Article
+    order = 85
+
+    def get_queryset(self):
+        return Article.objects.select_related("author", "subdomain").prefetch_related(
+            "tags",
+            "subdomain__platforms",
+            "resource_links__resource",
+            "resource_links__version",
+        )
+
+    def to_document(self, article: Article) -> SearchDocument | None:
+        if article.is_deleted:
+            return None
+        with translation.override(settings.LANGUAGE_CODE):
+            url = article.get_absolute_url()
+        return SearchDocument(
+            kind=self.kind,
+            object_id=str(article.pk),
+            url=url,
+            title=article.title,
+            body=f"{markdown_to_text(article.body)}\n{_context(article)}".strip(),
+            tags=[tag.name for tag in article.tags.all()],
+            subdomain=article.subdomain.slug if article.subdomain else "",
+            platform=_platform(article.subdomain),
+            resources=_resources(article),
+            author=article.author.username if article.author else "",
+            score=article.score,
+            created_at=article.created_at,
+            updated_at=article.updated_at,
+        )
+
+    def watched(self):
+        return {
+            Article: lambda a: [a.pk],
+            ArticleTag: lambda link: [link.article_id],
+            ArticleResource: lambda link: [link.article_id],
+            Vote: lambda v: [v.article_id] if v.article_id else [],
         }

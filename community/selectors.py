@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from community.models import (
     Answer,
+    Article,
+    ArticleResource,
+    BadgeAward,
     Comment,
     Question,
     QuestionResource,
@@ -232,8 +235,16 @@ def tag_autocomplete(*, prefix: str, limit: int = 10) -> list[dict]:
     return results
 
 
-def revisions_of(*, question: Question | None = None, answer: Answer | None = None):
-    filters = {"question": question} if question is not None else {"answer": answer}
+def revisions_of(
+    *,
+    question: Question | None = None,
+    answer: Answer | None = None,
+    article: Article | None = None,
+):
+    if article is not None:
+        filters = {"article": article}
+    else:
+        filters = {"question": question} if question is not None else {"answer": answer}
     return (
         Revision.objects.filter(**filters)
         .select_related("author__profile", "rollback_of")
@@ -242,9 +253,9 @@ def revisions_of(*, question: Question | None = None, answer: Answer | None = No
 
 
 def reputation_history(*, user, limit: int = 20) -> QuerySet[ReputationEvent]:
-    return ReputationEvent.objects.filter(user=user).select_related("question", "answer__question")[
-        :limit
-    ]
+    return ReputationEvent.objects.filter(user=user).select_related(
+        "question", "answer__question", "article"
+    )[:limit]
 
 
 @dataclass(frozen=True)
@@ -253,6 +264,8 @@ class Activity:
     answers: list[Answer]
     question_count: int
     answer_count: int
+    articles: list[Article] = ()
+    article_count: int = 0
 
 
 def member_activity(*, user, limit: int = 10) -> Activity:
@@ -262,9 +275,118 @@ def member_activity(*, user, limit: int = 10) -> Activity:
         .select_related("question")
         .order_by("-created_at")
     )
+    articles = Article.objects.filter(author=user, is_deleted=False).order_by("-created_at")
     return Activity(
         questions=list(questions[:limit]),
         answers=list(answers[:limit]),
         question_count=questions.count(),
         answer_count=answers.count(),
+        articles=list(articles.only("pk", "title", "score", "created_at")[:limit]),
+        article_count=articles.count(),
+    )
+
+
+@dataclass(frozen=True)
+class TopTag:
+    name: str
+    slug: str
+    score: int
+    answers: int
+
+
+def member_top_tags(*, user, limit: int = 8) -> list[TopTag]:
+    """The tags a member answers best in: total answer score, then answer count, per tag
+    of the answered questions (one grouped query)."""
+    rows = (
+        Answer.objects.filter(author=user, is_deleted=False, question__is_deleted=False)
+        .values(
+            "question__question_tags__tag__name",
+            "question__question_tags__tag__slug",
+        )
+        .annotate(score=Sum("score"), answers=Count("pk"))
+        .order_by("-score", "-answers", "question__question_tags__tag__name")[: limit + 1]
+    )
+    tags = [
+        TopTag(
+            name=row["question__question_tags__tag__name"],
+            slug=row["question__question_tags__tag__slug"],
+            score=row["score"] or 0,
+            answers=row["answers"],
+        )
+        for row in rows
+        if row["question__question_tags__tag__name"]  # answers to untagged questions
+    ]
+    return tags[:limit]
+
+
+def member_badges(*, user) -> list[BadgeAward]:
+    """The member's awards, newest first, each with its ``definition`` (one query)."""
+    from community.badges import BADGES
+
+    awards = [a for a in BadgeAward.objects.filter(user=user) if a.badge in BADGES]
+    for award in awards:
+        award.definition = BADGES[award.badge]
+    return awards
+
+
+def badge_counts() -> dict[str, int]:
+    """How many members hold each badge (one grouped query)."""
+    rows = BadgeAward.objects.values("badge").annotate(n=Count("pk")).order_by()
+    return {row["badge"]: row["n"] for row in rows}
+
+
+def badge_recipients(*, key: str, limit: int = 60) -> QuerySet[BadgeAward]:
+    return BadgeAward.objects.filter(badge=key).select_related("user__profile")[:limit]
+
+
+# --- articles ---------------------------------------------------------------------------------
+
+ARTICLE_SORTS = {
+    "newest": ("-created_at", "-id"),
+    "votes": ("-score", "-created_at", "-id"),
+}
+
+
+def _article_tags_prefetch() -> Prefetch:
+    return Prefetch("tags", queryset=Tag.objects.order_by("article_tags__position"))
+
+
+def article_list(*, sort: str = "newest", tag: Tag | None = None, subdomain=None, author=None):
+    """Published articles in one of :data:`ARTICLE_SORTS`, optionally for a tag or sub-domain."""
+    queryset = Article.objects.filter(is_deleted=False)
+    if tag is not None:
+        queryset = queryset.filter(article_tags__tag=tag)
+    if subdomain is not None:
+        queryset = queryset.filter(subdomain=subdomain)
+    if author is not None:
+        queryset = queryset.filter(author=author)
+    return (
+        queryset.select_related("author__profile", "subdomain")
+        .prefetch_related(_article_tags_prefetch())
+        .defer("body", "body_html")
+        .order_by(*ARTICLE_SORTS.get(sort, ARTICLE_SORTS["newest"]))
+    )
+
+
+def article_get_detail(*, pk: int, include_deleted: bool = False) -> Article:
+    """One article with its tags, comments and linked resources, in a fixed number of queries."""
+    queryset = Article.objects.select_related("author__profile", "subdomain").prefetch_related(
+        _article_tags_prefetch(),
+        Prefetch("comments", queryset=_comments(), to_attr="visible_comments"),
+        Prefetch(
+            "resource_links",
+            queryset=ArticleResource.objects.select_related("resource", "version"),
+            to_attr="linked_resources",
+        ),
+    )
+    if not include_deleted:
+        queryset = queryset.filter(is_deleted=False)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def article_vote_of(*, user, article: Article) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return (
+        Vote.objects.filter(user=user, article=article).values_list("value", flat=True).first() or 0
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from community.models import Flag, ModerationAction, SuggestedEdit
 
 QUEUE_LIMIT = 500
+OPEN_FLAGS_KEY = "community:open-flags"
+OPEN_FLAGS_TTL = 300
 
 
 @dataclass
@@ -28,11 +31,24 @@ class FlaggedPost:
 
     @property
     def question(self):
+        """The thread's question (None for an article or a comment on one)."""
+        if self.kind == "article":
+            return None
         if self.kind == "question":
             return self.post
         if self.kind == "answer":
             return self.post.question
+        if self.post.article_id:
+            return None
         return self.post.question or self.post.answer.question
+
+    @property
+    def title(self) -> str:
+        if self.kind == "article":
+            return self.post.title
+        if self.kind == "comment" and self.post.article_id:
+            return self.post.article.title
+        return self.question.title
 
     @property
     def hidden(self) -> bool:
@@ -52,6 +68,8 @@ def flag_queue(*, limit: int = QUEUE_LIMIT) -> list[FlaggedPost]:
             "comment__author__profile",
             "comment__question",
             "comment__answer__question",
+            "comment__article",
+            "article__author__profile",
         )
         .order_by("created_at", "id")[:limit]
     )
@@ -61,6 +79,8 @@ def flag_queue(*, limit: int = QUEUE_LIMIT) -> list[FlaggedPost]:
             key, post = ("question", flag.question_id), flag.question
         elif flag.answer_id:
             key, post = ("answer", flag.answer_id), flag.answer
+        elif flag.article_id:
+            key, post = ("article", flag.article_id), flag.article
         else:
             key, post = ("comment", flag.comment_id), flag.comment
         groups.setdefault(key, FlaggedPost(kind=key[0], post=post)).flags.append(flag)
@@ -69,6 +89,20 @@ def flag_queue(*, limit: int = QUEUE_LIMIT) -> list[FlaggedPost]:
 
 def pending_flag_count() -> int:
     return Flag.objects.filter(status=Flag.Status.PENDING).count()
+
+
+def open_flag_count() -> int:
+    """Posts waiting in the flag queue, for the moderators' header link (cached, one
+    COUNT on a miss; flag writes invalidate it)."""
+    count = cache.get(OPEN_FLAGS_KEY)
+    if count is None:
+        count = pending_flag_count()
+        cache.set(OPEN_FLAGS_KEY, count, timeout=OPEN_FLAGS_TTL)
+    return count
+
+
+def open_flags_changed() -> None:
+    cache.delete(OPEN_FLAGS_KEY)
 
 
 def review_queue() -> QuerySet[SuggestedEdit]:
@@ -81,7 +115,7 @@ def review_queue() -> QuerySet[SuggestedEdit]:
 
 def audit_log(*, action: str = "", actor_id: int | None = None) -> QuerySet[ModerationAction]:
     actions = ModerationAction.objects.select_related(
-        "actor", "member", "question", "answer__question", "comment"
+        "actor", "member", "question", "answer__question", "comment", "article"
     )
     if action:
         actions = actions.filter(action=action)

@@ -31,6 +31,9 @@ from community.audit import audit_record
 from community.models import (
     TAG_NAME_MAX,
     Answer,
+    Article,
+    ArticleResource,
+    ArticleTag,
     CloseReason,
     Comment,
     ModerationAction,
@@ -59,7 +62,8 @@ BODY_MAX = 30_000
 TAGS_MIN, TAGS_MAX = 1, 5
 TAG_NAME = re.compile(r"^[\w][\w.+#-]*$")
 LINK = re.compile(r"<(a|img)\s", re.IGNORECASE)
-Post = Question | Answer
+ARTICLE_BODY_MIN = 80
+Post = Question | Answer | Article
 
 
 class RateLimited(Exception):
@@ -245,6 +249,16 @@ def _lists_changed() -> None:
     transaction.on_commit(selectors.lists_changed, robust=True)
 
 
+def _badges_later(user_ids: Iterable[int | None], keys: Sequence[str] | None = None) -> None:
+    """Award the badges ``keys`` (default: all) the members now qualify for, once committed."""
+    ids = sorted({pk for pk in user_ids if pk})
+    if not ids:
+        return
+    from community.badges import badges_check
+
+    transaction.on_commit(lambda: badges_check(user_ids=ids, keys=keys), robust=True)
+
+
 def _thread_changed(question_id: int) -> None:
     """The question page's cached rendering is stale once this transaction commits."""
     transaction.on_commit(lambda: selectors.thread_changed(question_id), robust=True)
@@ -252,6 +266,12 @@ def _thread_changed(question_id: int) -> None:
 
 def _thread_of(post) -> int:
     return post.pk if post.kind == "question" else post.question_id
+
+
+def _post_changed(post) -> None:
+    """Invalidate what caches the post's page: a question's thread (articles are not cached)."""
+    if post.kind != "article":
+        _thread_changed(_thread_of(post))
 
 
 # --- asking, answering, commenting -------------------------------------------------------
@@ -316,6 +336,7 @@ def question_ask(
         )
         question.followers.add(author)
         transaction.on_commit(lambda: _notify_new_question(question, tag_objects))
+        _badges_later([author.pk], ("student",))
         _send(signals.post_saved, Question, instance=question, created=True)
         _lists_changed()
     return question
@@ -369,6 +390,7 @@ def answer_create(
         )
         question.followers.add(author)
         transaction.on_commit(lambda: _notify_new_answer(answer))
+        _badges_later([author.pk], ("helper",))
         _send(signals.post_saved, Answer, instance=answer, created=True)
         _lists_changed()
         _thread_changed(question.pk)
@@ -412,34 +434,41 @@ def comment_create(
     body: str,
     question: Question | None = None,
     answer: Answer | None = None,
+    article: Article | None = None,
     ip: str | None = None,
 ) -> Comment:
-    """Comment on exactly one of ``question`` or ``answer``; the post's author is told."""
-    if (question is None) == (answer is None):
-        raise ValueError("comment_create needs exactly one of question or answer")
-    post = question or answer
+    """Comment on exactly one of ``question``, ``answer`` or ``article``; its author is told."""
+    if sum(post is not None for post in (question, answer, article)) != 1:
+        raise ValueError("comment_create needs exactly one of question, answer or article")
+    post = question or answer or article
     perms.require_not_suspended(author)
     perms.require(perms.can_comment(author, post), perms.denial_reason(author, "comment"))
     body = _clean_text(body, field="body", minimum=COMMENT_MIN, maximum=Comment.MAX_LENGTH)
     html = render_markdown(body)
     _check_links(author, html)
-    same_post = Comment.objects.filter(question=question, answer=answer)
+    same_post = Comment.objects.filter(question=question, answer=answer, article=article)
     _check_duplicate(author, same_post, body)
     _check_rate("comment", author, ip)
-    thread = question or answer.question
+    thread = article or question or answer.question
     with transaction.atomic():
         comment = Comment.objects.create(
-            question=question, answer=answer, author=author, body=body, body_html=html
+            question=question,
+            answer=answer,
+            article=article,
+            author=author,
+            body=body,
+            body_html=html,
         )
         type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
-        _touch(thread, author)
+        if article is None:
+            _touch(thread, author)
         transaction.on_commit(lambda: _notify_comment(comment, post, thread))
         _send(signals.post_saved, Comment, instance=comment, created=True)
-        _thread_changed(thread.pk)
+        _post_changed(post)
     return comment
 
 
-def _notify_comment(comment: Comment, post: Post, thread: Question) -> None:
+def _notify_comment(comment: Comment, post: Post, thread: Question | Article) -> None:
     url = comment.get_absolute_url()
     notify(
         recipient=post.author,
@@ -491,7 +520,7 @@ def vote_events(vote: Vote, post: Post) -> list[ReputationEvent]:
     kind = post.kind
     events = []
     direction = "upvoted" if vote.value > 0 else "downvoted"
-    link = {"question": post} if kind == "question" else {"answer": post}
+    link = {kind: post}
     if post.author_id:
         event_kind = f"{kind}_{direction}"
         events.append(
@@ -519,7 +548,7 @@ def vote_events(vote: Vote, post: Post) -> list[ReputationEvent]:
 
 
 def vote_cast(*, user, post: Post, value: int, ip: str | None = None) -> VoteOutcome:
-    """Set the member's vote on a question or answer to +1, −1 or 0 (retract)."""
+    """Set the member's vote on a question, answer or article to +1, −1 or 0 (retract)."""
     perms.require_not_suspended(user)
     if value not in (1, -1, 0):
         raise ValidationError({"value": _("A vote is +1, −1 or 0.")})
@@ -558,7 +587,9 @@ def vote_cast(*, user, post: Post, value: int, ip: str | None = None) -> VoteOut
         if value:
             _reputation_add(vote_events(vote, post))
         score = model.objects.values_list("score", flat=True).get(pk=post.pk)
-        _thread_changed(_thread_of(post))
+        _post_changed(post)
+        if value > 0 and post.author_id:
+            _badges_later([post.author_id], (f"nice_{post.kind}", "rising_star"))
     return VoteOutcome(score, value)
 
 
@@ -624,6 +655,9 @@ def answer_accept(*, answer: Answer, user) -> Answer:
             update_fields=["accepted_answer", "status", "last_activity_at", "last_activity_by"]
         )
         _reputation_add(accept_events(answer, question))
+        if answer.author_id and answer.author_id != question.author_id:
+            _badges_later([answer.author_id], ("solver", "rising_star"))
+            _badges_later([question.author_id], ("scholar",))
         transaction.on_commit(
             lambda: notify(
                 recipient=answer.author,
@@ -813,7 +847,7 @@ def answer_edit(
     return revision
 
 
-def _after_edit(post: Post, question: Question, editor) -> None:
+def _after_edit(post: Post, question: Question | Article, editor) -> None:
     if post.author_id and post.author_id != editor.pk:
         transaction.on_commit(
             lambda: notify(
@@ -824,13 +858,24 @@ def _after_edit(post: Post, question: Question, editor) -> None:
                 target_title=question.title,
             )
         )
+        _badges_later([editor.pk], ("editor",))
     _send(signals.post_saved, type(post), instance=post, created=False)
-    _thread_changed(question.pk)
+    _post_changed(post)
 
 
 def revision_rollback(*, revision: Revision, user, comment: str = "") -> Revision | None:
     """Make an earlier revision current again, as a new revision pointing back at it."""
     summary = comment.strip()  # pages describe an empty summary with ``rollback_of``
+    if revision.article_id:
+        return article_edit(
+            article=revision.article,
+            editor=user,
+            title=revision.title,
+            body=revision.body,
+            tags=revision.tags,
+            comment=summary,
+            rollback_of=revision,
+        )
     if revision.question_id:
         return question_edit(
             question=revision.question,
@@ -848,6 +893,174 @@ def revision_rollback(*, revision: Revision, user, comment: str = "") -> Revisio
         comment=summary,
         rollback_of=revision,
     )
+
+
+# --- experience posts (articles) --------------------------------------------------------------
+
+
+def _clean_article(title: str, body: str) -> tuple[str, str]:
+    errors: dict[str, list] = {}
+    for check in (
+        lambda: _clean_title(title),
+        lambda: _clean_text(body, field="body", minimum=ARTICLE_BODY_MIN),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return _clean_title(title), body.strip()
+
+
+def _set_article_tags(article: Article, tags: Sequence[Tag]) -> None:
+    ArticleTag.objects.filter(article=article).delete()
+    ArticleTag.objects.bulk_create(
+        ArticleTag(article=article, tag=tag, position=position) for position, tag in enumerate(tags)
+    )
+
+
+def _set_article_resources(article: Article, resources: Iterable[tuple]) -> None:
+    ArticleResource.objects.filter(article=article).delete()
+    seen = set()
+    for resource, version in resources:
+        if resource.pk in seen:
+            continue
+        seen.add(resource.pk)
+        if version is not None and version.resource_id != resource.pk:
+            raise ValidationError({"resources": _("That version belongs to another resource.")})
+        ArticleResource.objects.create(article=article, resource=resource, version=version)
+
+
+def article_create(
+    *,
+    author,
+    title: str,
+    body: str,
+    tags: Sequence[str],
+    subdomain=None,
+    resources: Iterable[tuple] = (),
+    ip: str | None = None,
+    enforce_limits: bool = True,
+) -> Article:
+    """Publish an experience post with 1–5 tags, optional sub-domain and resource links.
+
+    New members get the same link cap and duplicate block as for questions, and
+    the ``article``/``article_daily`` rate limits apply (``enforce_limits=False``
+    skips them for content the site publishes itself, such as demo data).
+    """
+    perms.require_not_suspended(author)
+    perms.require(perms.can_write_article(author), perms.denial_reason(author, "ask"))
+    title, body = _clean_article(title, body)
+    html = render_markdown(body)
+    if enforce_limits:
+        _check_links(author, html)
+        _check_duplicate(author, Article.objects.all(), body)
+    with transaction.atomic():
+        tag_objects = _resolve_tags(tags)
+        if enforce_limits:
+            _check_rate("article", author, ip)
+            _check_rate("article_daily", author, None)
+        article = Article.objects.create(
+            author=author, title=title, body=body, body_html=html, subdomain=subdomain
+        )
+        _set_article_tags(article, tag_objects)
+        _set_article_resources(article, resources)
+        Revision.objects.create(
+            article=article,
+            number=1,
+            author=author,
+            title=title,
+            body=body,
+            tags=[tag.name for tag in tag_objects],
+        )
+        transaction.on_commit(
+            lambda: notify_mentions(
+                text=article.body,
+                actor=author,
+                target_url=article.get_absolute_url(),
+                target_title=article.title,
+            )
+        )
+        _send(signals.post_saved, Article, instance=article, created=True)
+        _lists_changed()
+        _badges_later([author.pk], ("writer",))
+    return article
+
+
+def article_edit(
+    *,
+    article: Article,
+    editor,
+    title: str,
+    body: str,
+    tags: Sequence[str],
+    comment: str = "",
+    subdomain=_UNCHANGED,
+    resources=_UNCHANGED,
+    rollback_of: Revision | None = None,
+    base_revision: int | None = None,
+) -> Revision | None:
+    """Edit an article (its author or a moderator), keeping a revision; None if unchanged.
+
+    ``base_revision`` works as for :func:`question_edit`.
+    """
+    perms.require_not_suspended(editor)
+    perms.require(
+        perms.can_edit(editor, article), _("Only the author or a moderator can edit this.")
+    )
+    title, body = _clean_article(title, body)
+    html = render_markdown(body)
+    if editor.pk == article.author_id:
+        _check_links(editor, html)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        _check_base_revision(base_revision, article=article)
+        tag_objects = _resolve_tags(tags)
+        old_tags = list(
+            article.tags.order_by("article_tags__position").values_list("name", flat=True)
+        )
+        new_tags = [tag.name for tag in tag_objects]
+        changed = (
+            title != article.title
+            or body != article.body
+            or new_tags != old_tags
+            or (
+                subdomain is not _UNCHANGED
+                and getattr(subdomain, "pk", None) != article.subdomain_id
+            )
+        )
+        if resources is not _UNCHANGED:
+            _set_article_resources(article, resources)
+        if not changed:
+            return None
+        article.title, article.body, article.body_html = title, body, html
+        if subdomain is not _UNCHANGED:
+            article.subdomain = subdomain
+        article.edited_at = timezone.now()
+        article.save(update_fields=["title", "body", "body_html", "subdomain", "edited_at"])
+        if new_tags != old_tags:
+            _set_article_tags(article, tag_objects)
+        revision = Revision.objects.create(
+            article=article,
+            number=_next_revision_number(article=article),
+            author=editor,
+            comment=comment.strip()[:300],
+            title=title,
+            body=body,
+            tags=new_tags,
+            rollback_of=rollback_of,
+        )
+        _after_edit(article, article, editor)
+    return revision
+
+
+def article_view(*, article: Article, viewer_key: str) -> bool:
+    """Count a view once per viewer (member or address) per hour; returns whether it counted."""
+    result = hit(f"community:article-view:{article.pk}:{viewer_key}", "1/h")
+    if result.allowed:
+        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+    return result.allowed
 
 
 # --- status, following, deleting ------------------------------------------------------------
@@ -959,7 +1172,7 @@ def question_view(*, question: Question, viewer_key: str) -> bool:
 
 
 def post_delete(*, post: Post, user, reason: str = "") -> None:
-    """Soft-delete a question or answer (audit fields kept); counters follow.
+    """Soft-delete a question, answer or article (audit fields kept); counters follow.
 
     A deletion of someone else's post is a moderator action and goes in the audit log.
     """
@@ -985,14 +1198,14 @@ def post_soft_delete(*, post: Post, by=None) -> None:
                 _unaccept(question)
                 question.save(update_fields=["accepted_answer", "status"])
             Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") - 1)
-        else:
+        elif post.kind == "question":
             tag_ids = list(post.question_tags.values_list("tag_id", flat=True))
             Tag.objects.filter(pk__in=tag_ids).update(question_count=F("question_count") - 1)
         post.is_deleted, post.deleted_at, post.deleted_by = True, timezone.now(), by
         post.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, type(post), instance=post)
         _lists_changed()
-        _thread_changed(_thread_of(post))
+        _post_changed(post)
 
 
 def post_undelete(*, post: Post, user) -> None:
@@ -1006,7 +1219,7 @@ def post_undelete(*, post: Post, user) -> None:
     with transaction.atomic():
         if post.kind == "answer":
             Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
-        else:
+        elif post.kind == "question":
             tag_ids = list(post.question_tags.values_list("tag_id", flat=True))
             Tag.objects.filter(pk__in=tag_ids).update(question_count=F("question_count") + 1)
         post.is_deleted, post.deleted_at, post.deleted_by = False, None, None
@@ -1014,7 +1227,7 @@ def post_undelete(*, post: Post, user) -> None:
         audit_record(actor=user, action=ModerationAction.Action.UNDELETED, target=post)
         _send(signals.post_saved, type(post), instance=post, created=False)
         _lists_changed()
-        _thread_changed(_thread_of(post))
+        _post_changed(post)
 
 
 def comment_delete(*, comment: Comment, user) -> None:
@@ -1040,7 +1253,7 @@ def comment_soft_delete(*, comment: Comment, by=None) -> None:
         comment.is_deleted, comment.deleted_at, comment.deleted_by = True, timezone.now(), by
         comment.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         _send(signals.post_deleted, Comment, instance=comment)
-        _thread_changed(_thread_of(post))
+        _post_changed(post)
 
 
 def reputation_adjust(*, user, points: int, by=None) -> ReputationEvent:
@@ -1052,6 +1265,7 @@ def reputation_adjust(*, user, points: int, by=None) -> ReputationEvent:
             user_id=user.pk, kind=ReputationEvent.Kind.ADJUSTMENT, points=points
         )
         _reputation_add([event])
+        _badges_later([user.pk], ("rising_star",))
     user.refresh_from_db(fields=["reputation"])
     return event
 
@@ -1070,8 +1284,14 @@ def reputation_recompute(*, apply: bool = True) -> dict[int, tuple[int, int]]:
     answers = Answer.objects.only("id", "author_id", "question_id")
     posts = {("question", q.pk): q for q in questions}
     posts.update({("answer", a.pk): a for a in answers})
+    posts.update({("article", a.pk): a for a in Article.objects.only("id", "author_id")})
     for vote in Vote.objects.all().iterator(chunk_size=2000):
-        key = ("question", vote.question_id) if vote.question_id else ("answer", vote.answer_id)
+        if vote.article_id:
+            key = ("article", vote.article_id)
+        elif vote.question_id:
+            key = ("question", vote.question_id)
+        else:
+            key = ("answer", vote.answer_id)
         events.extend(vote_events(vote, posts[key]))
     for question in Question.objects.filter(accepted_answer__isnull=False).select_related(
         "accepted_answer"
@@ -1081,7 +1301,11 @@ def reputation_recompute(*, apply: bool = True) -> dict[int, tuple[int, int]]:
         events.append(suggested_edit_event(suggestion))
     kept = ReputationEvent.objects.exclude(
         kind__in=[
-            *(f"{k}_{d}" for k in ("question", "answer") for d in ("upvoted", "downvoted")),
+            *(
+                f"{k}_{d}"
+                for k in ("question", "answer", "article")
+                for d in ("upvoted", "downvoted")
+            ),
             ReputationEvent.Kind.DOWNVOTE_CAST,
             ReputationEvent.Kind.ANSWER_ACCEPTED,
             ReputationEvent.Kind.ACCEPTED_AN_ANSWER,

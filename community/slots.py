@@ -25,6 +25,17 @@ def subdomain_questions(request, *, subdomain, **kwargs):
     }
 
 
+@register_slot("subdomain_page", order=25)
+def subdomain_articles(request, *, subdomain, **kwargs):
+    """The sub-domain's newest experience articles, with a link to write one there."""
+    from community.selectors import article_list
+
+    return "community/slots/articles.html", {
+        "articles": list(article_list(subdomain=subdomain)[:SLOT_SIZE]),
+        "slot_subdomain": subdomain,
+    }
+
+
 @register_slot("resource_page", order=20)
 def resource_questions(request, *, resource, version=None, **kwargs):
     """Questions about an open resource (or the version being viewed) and an "Ask about
@@ -47,4 +58,15 @@ def member_activity(request, *, member, **kwargs):
         "can_moderate_member": can_moderate(request.user) and member.pk != request.user.pk,
         "activity": member_activity(user=member),
         "reputation_events": list(reputation_history(user=member)),
+    }
+
+
+@register_slot("profile_page", order=15)
+def member_tags_and_badges(request, *, member, **kwargs):
+    """The tags a member answers best in and the badges they earned (two queries)."""
+    from community.selectors import member_badges, member_top_tags
+
+    return "community/slots/profile_badges.html", {
+        "top_tags": member_top_tags(user=member),
+        "badges": member_badges(user=member),
     }

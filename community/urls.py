@@ -17,10 +17,19 @@ register_converter(PostKindConverter, "postkind")
 
 
 class FlaggableConverter(PostKindConverter):
-    regex = "question|answer|comment"
+    regex = "question|answer|comment|article"
 
 
 register_converter(FlaggableConverter, "flaggable")
+
+
+class VotableConverter(PostKindConverter):
+    """Posts that are voted on, commented on, deleted and revised: questions, answers, articles."""
+
+    regex = "question|answer|article"
+
+
+register_converter(VotableConverter, "votable")
 
 app_name = "community"
 
@@ -44,11 +53,11 @@ urlpatterns = [
     ),
     path("answers/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
     path("answers/<int:pk>/accept/", views.answer_accept, name="answer_accept"),
-    path("posts/<postkind:kind>/<int:pk>/vote/", views.vote, name="vote"),
-    path("posts/<postkind:kind>/<int:pk>/comment/", views.comment_create, name="comment_create"),
-    path("posts/<postkind:kind>/<int:pk>/delete/", views.post_delete, name="post_delete"),
-    path("posts/<postkind:kind>/<int:pk>/undelete/", views.post_undelete, name="post_undelete"),
-    path("posts/<postkind:kind>/<int:pk>/revisions/", views.revision_list, name="revisions"),
+    path("posts/<votable:kind>/<int:pk>/vote/", views.vote, name="vote"),
+    path("posts/<votable:kind>/<int:pk>/comment/", views.comment_create, name="comment_create"),
+    path("posts/<votable:kind>/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("posts/<votable:kind>/<int:pk>/undelete/", views.post_undelete, name="post_undelete"),
+    path("posts/<votable:kind>/<int:pk>/revisions/", views.revision_list, name="revisions"),
     path("revisions/<int:pk>/rollback/", views.revision_rollback, name="revision_rollback"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("tags/", views.tag_list, name="tag_list"),
@@ -57,6 +66,14 @@ urlpatterns = [
     path("tags/<str:slug>/follow/", views.tag_follow, name="tag_follow"),
     path("tags/<str:slug>/edit/", views.tag_edit, name="tag_edit"),
     path("privileges/", views.privileges, name="privileges"),
+    path("articles/", views.article_list, name="article_list"),
+    path("articles/new/", views.article_create, name="article_create"),
+    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("articles/<int:pk>/edit/", views.article_edit, name="article_edit"),
+    path("articles/in/<slug:slug>/", views.article_list_subdomain, name="article_list_subdomain"),
+    path("articles/tagged/<str:slug>/", views.article_list_tag, name="article_list_tag"),
+    path("badges/", views.badge_list, name="badge_list"),
+    path("badges/<slug:key>/", views.badge_detail, name="badge_detail"),
     # Moderation (community/views_moderation.py)
     path("posts/<flaggable:kind>/<int:pk>/flag/", views_moderation.flag_create, name="flag"),
     path(

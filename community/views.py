@@ -27,13 +27,14 @@ from django.views.decorators.http import require_GET, require_POST
 from community import conf, permissions, selectors, services
 from community.forms import (
     AnswerForm,
+    ArticleForm,
     CloseForm,
     CommentForm,
     QuestionForm,
     TagWikiForm,
     VoteForm,
 )
-from community.models import Answer, Comment, Question, Revision
+from community.models import Answer, Article, Comment, Question, Revision
 from core.markdown import render_markdown
 from core.ratelimit import client_ip, hit
 
@@ -401,6 +402,19 @@ def _answer(pk: int) -> Answer:
     )
 
 
+def _article(pk: int) -> Article:
+    return get_object_or_404(Article.objects.select_related("author"), pk=pk, is_deleted=False)
+
+
+def _post(kind: str, pk: int):
+    return {"question": _question, "answer": _answer, "article": _article}[kind](pk)
+
+
+def _page_of(post):
+    """Where a post is shown: its question's thread, or the article page."""
+    return post.question if post.kind == "answer" else post
+
+
 @login_required
 @require_POST
 def answer_create(request, pk: int):
@@ -431,8 +445,8 @@ def answer_create(request, pk: int):
 @login_required
 @require_POST
 def comment_create(request, kind: str, pk: int):
-    target = _question(pk) if kind == "question" else _answer(pk)
-    thread = target if kind == "question" else target.question
+    target = _post(kind, pk)
+    thread = _page_of(target)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _refuse(
@@ -455,8 +469,8 @@ def comment_create(request, kind: str, pk: int):
 @login_required
 @require_POST
 def vote(request, kind: str, pk: int):
-    post = _question(pk) if kind == "question" else _answer(pk)
-    thread = post if kind == "question" else post.question
+    post = _post(kind, pk)
+    thread = _page_of(post)
     form = VoteForm(request.POST)
     if not form.is_valid():
         return _refuse(request, ValidationError(_("Invalid vote.")), thread.get_absolute_url())
@@ -549,7 +563,7 @@ def question_reopen(request, pk: int):
 @login_required
 @require_POST
 def post_delete(request, kind: str, pk: int):
-    post = _question(pk) if kind == "question" else _answer(pk)
+    post = _post(kind, pk)
     try:
         services.post_delete(post=post, user=request.user)
     except PermissionDenied as error:
@@ -557,13 +571,15 @@ def post_delete(request, kind: str, pk: int):
     messages.success(request, _("Deleted."))
     if kind == "question":
         return redirect("community:question_list")
+    if kind == "article":
+        return redirect("community:article_list")
     return redirect(post.question)
 
 
 @login_required
 @require_POST
 def post_undelete(request, kind: str, pk: int):
-    model = Question if kind == "question" else Answer
+    model = {"question": Question, "answer": Answer, "article": Article}[kind]
     post = get_object_or_404(model, pk=pk)
     try:
         services.post_undelete(post=post, user=request.user)
@@ -592,7 +608,9 @@ def question_lock(request, pk: int):
 @require_POST
 def comment_delete(request, pk: int):
     comment = get_object_or_404(
-        Comment.objects.select_related("question", "answer__question"), pk=pk, is_deleted=False
+        Comment.objects.select_related("question", "answer__question", "article"),
+        pk=pk,
+        is_deleted=False,
     )
     try:
         services.comment_delete(comment=comment, user=request.user)
@@ -600,7 +618,7 @@ def comment_delete(request, pk: int):
         return _refuse(request, error, comment.get_absolute_url())
     if _wants_json(request):
         return JsonResponse({"deleted": True})
-    thread = comment.question or comment.answer.question
+    thread = comment.article or comment.question or comment.answer.question
     return redirect(thread)
 
 
@@ -726,8 +744,8 @@ def _revision_rows(revisions: list[Revision]) -> list[dict]:
 
 
 def revision_list(request, kind: str, pk: int):
-    post = _question(pk) if kind == "question" else _answer(pk)
-    thread = post if kind == "question" else post.question
+    post = _post(kind, pk)
+    thread = _page_of(post)
     revisions = list(selectors.revisions_of(**{kind: post}))
     return render(
         request,
@@ -747,7 +765,7 @@ def revision_list(request, kind: str, pk: int):
 @require_POST
 def revision_rollback(request, pk: int):
     revision = get_object_or_404(
-        Revision.objects.select_related("question", "answer__question"), pk=pk
+        Revision.objects.select_related("question", "answer__question", "article"), pk=pk
     )
     post = revision.post
     if post.is_deleted:
@@ -761,8 +779,191 @@ def revision_rollback(request, pk: int):
     messages.success(
         request, _("Rolled back to revision %(number)d.") % {"number": revision.number}
     )
-    kind = "question" if revision.question_id else "answer"
+    kind = post.kind
     return redirect(reverse("community:revisions", kwargs={"kind": kind, "pk": post.pk}))
+
+
+# --- experience posts (articles) ---------------------------------------------------------------
+
+
+def _article_sort(request) -> str:
+    sort = request.GET.get("sort", "newest")
+    return sort if sort in selectors.ARTICLE_SORTS else "newest"
+
+
+def _article_list_page(request, queryset, *, sort, heading, extra=None):
+    return render(
+        request,
+        "community/article_list.html",
+        {
+            "page_obj": _paginate(request, queryset),
+            "sort": sort,
+            "sorts": [("newest", _("Newest")), ("votes", _("Most votes"))],
+            "heading": heading,
+            **(extra or {}),
+        },
+    )
+
+
+@require_GET
+def article_list(request):
+    sort = _article_sort(request)
+    return _article_list_page(
+        request, selectors.article_list(sort=sort), sort=sort, heading=_("Experience articles")
+    )
+
+
+@require_GET
+def article_list_subdomain(request, slug: str):
+    from knowledge.models import Subdomain
+
+    subdomain = get_object_or_404(Subdomain, slug=slug)
+    sort = _article_sort(request)
+    return _article_list_page(
+        request,
+        selectors.article_list(sort=sort, subdomain=subdomain),
+        sort=sort,
+        heading=_("Articles in %(subdomain)s") % {"subdomain": subdomain.name},
+        extra={"subdomain": subdomain},
+    )
+
+
+@require_GET
+def article_list_tag(request, slug: str):
+    tag = selectors.tag_get(slug=slug)
+    if tag.canonical_id:
+        return redirect("community:article_list_tag", slug=tag.canonical.slug, permanent=True)
+    sort = _article_sort(request)
+    return _article_list_page(
+        request,
+        selectors.article_list(sort=sort, tag=tag),
+        sort=sort,
+        heading=_("Articles tagged [%(tag)s]") % {"tag": tag.name},
+        extra={"tag": tag},
+    )
+
+
+@require_GET
+def article_detail(request, pk: int):
+    user = request.user
+    article = selectors.article_get_detail(pk=pk, include_deleted=permissions.can_moderate(user))
+    viewer = f"u{user.pk}" if user.is_authenticated else client_ip(request)
+    services.article_view(article=article, viewer_key=viewer)
+    context = {
+        "article": article,
+        "my_vote": selectors.article_vote_of(user=user, article=article),
+        "can_edit": permissions.can_edit(user, article),
+        "can_comment": permissions.can_comment(user, article),
+        "can_delete": permissions.can_delete(user, article),
+        "can_moderate": permissions.can_moderate(user),
+        "staff_of": selectors.platform_staff().get(article.author_id, []),
+        "login_url": f"{reverse('account_login')}?next={article.get_absolute_url()}",
+    }
+    return render(request, "community/article_detail.html", context)
+
+
+@login_required
+def article_create(request):
+    if not permissions.can_write_article(request.user):
+        raise PermissionDenied(permissions.denial_reason(request.user, "ask"))
+    form = ArticleForm(request.POST or None, initial=_prefill(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            article = services.article_create(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                subdomain=data["subdomain"],
+                resources=form.resources(),
+                ip=client_ip(request),
+            )
+        except (ValidationError, PermissionDenied, services.RateLimited) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your article is published."))
+            return redirect(article)
+    return render(
+        request,
+        "community/article_form.html",
+        {"form": form, "editing": False, "draft_key": "article"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def article_edit(request, pk: int):
+    article = _article(pk)
+    if not permissions.can_edit(request.user, article):
+        raise PermissionDenied(_("Only the author or a moderator can edit this."))
+    link = article.resource_links.select_related("resource", "version").first()
+    initial = {
+        "title": article.title,
+        "body": article.body,
+        "tags": list(
+            article.tags.order_by("article_tags__position").values_list("name", flat=True)
+        ),
+        "subdomain": article.subdomain_id,
+        "resource": link.resource.slug if link else None,
+        "version": link.version.version if link and link.version else "",
+        "base_revision": article.revisions.order_by("-number").values_list("number", flat=True)[0],
+    }
+    form = ArticleForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            revision = services.article_edit(
+                article=article,
+                editor=request.user,
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                comment=data["comment"],
+                subdomain=data["subdomain"],
+                resources=form.resources(),
+                base_revision=data.get("base_revision"),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+            _rebase(form, article)
+        else:
+            if revision is None:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(request, _("Your edit is saved."))
+            return redirect(article)
+    return render(
+        request,
+        "community/article_form.html",
+        {"form": form, "editing": True, "article": article, "draft_key": f"a{article.pk}"},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- badges -------------------------------------------------------------------------------------
+
+
+@require_GET
+def badge_list(request):
+    from community.badges import BADGES
+
+    counts = selectors.badge_counts()
+    badges = [{"badge": badge, "count": counts.get(key, 0)} for key, badge in BADGES.items()]
+    return render(request, "community/badge_list.html", {"badges": badges})
+
+
+@require_GET
+def badge_detail(request, key: str):
+    from community.badges import BADGES
+
+    if key not in BADGES:
+        raise Http404
+    return render(
+        request,
+        "community/badge_detail.html",
+        {"badge": BADGES[key], "awards": selectors.badge_recipients(key=key)},
+    )
 
 
 # --- privileges ---------------------------------------------------------------------------------

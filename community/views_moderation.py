@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from community import moderation, permissions, selectors_moderation, services
 from community.forms_moderation import FlagForm, ReviewForm, SuggestEditForm, SuspendForm
-from community.models import Answer, Comment, ModerationAction, Question, SuggestedEdit
+from community.models import Answer, Article, Comment, ModerationAction, Question, SuggestedEdit
 from community.views import _apply_errors, _refuse, _side_by_side
 from core.ratelimit import client_ip
 
@@ -31,7 +31,7 @@ def _require_moderator(user) -> None:
 
 
 def _flaggable(kind: str, pk: int, *, include_deleted: bool = False):
-    model = {"question": Question, "answer": Answer, "comment": Comment}[kind]
+    model = {"question": Question, "answer": Answer, "comment": Comment, "article": Article}[kind]
     filters = {} if include_deleted else {"is_deleted": False}
     return get_object_or_404(model, pk=pk, **filters)
 

@@ -153,6 +153,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "notifications.context_processors.unread_notifications",
+                "community.context_processors.moderation",
             ],
         },
     },

@@ -59,6 +59,22 @@ for _kind in [
     Kind("edit", _("Edits of my posts"), _("%(actor)s edited your post"), email_default=False),
     Kind("moderation", _("Moderation decisions"), _("A moderator reviewed your post")),
     Kind(
+        "suggested_edit_approved",
+        _("My suggested edits approved"),
+        _("%(actor)s approved your suggested edit"),
+    ),
+    Kind(
+        "suggested_edit_rejected",
+        _("My suggested edits rejected"),
+        _("%(actor)s rejected your suggested edit"),
+    ),
+    Kind(
+        "flag",
+        _("New flags for moderators"),
+        _("%(actor)s flagged a post for moderators"),
+        email_default=False,
+    ),
+    Kind(
         "collaboration",
         _("Collaboration board"),
         _("%(actor)s responded on the collaboration board"),

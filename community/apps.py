@@ -16,10 +16,16 @@ class CommunityConfig(AppConfig):
         def staff_changed(**kwargs) -> None:
             platform_staff_changed()
 
+        # Local functions: weak=False, or they are collected as soon as ready() returns.
         m2m_changed.connect(
-            staff_changed, sender=Platform.staff.through, dispatch_uid="community-staff"
+            staff_changed,
+            sender=Platform.staff.through,
+            dispatch_uid="community-staff",
+            weak=False,
         )
-        post_save.connect(staff_changed, sender=Platform, dispatch_uid="community-platform")
+        post_save.connect(
+            staff_changed, sender=Platform, dispatch_uid="community-platform", weak=False
+        )
 
         from django.contrib.auth import get_user_model
 
@@ -34,4 +40,5 @@ class CommunityConfig(AppConfig):
             groups_changed,
             sender=get_user_model().groups.through,
             dispatch_uid="community-moderator-role",
+            weak=False,
         )

@@ -4,7 +4,13 @@ from rest_framework.routers import DefaultRouter
 
 from api import content, views
 from collaboration.api import CollaborationPostViewSet
-from community.api import AnswerViewSet, CommentViewSet, QuestionViewSet, TagViewSet
+from community.api import (
+    AnswerViewSet,
+    ArticleViewSet,
+    CommentViewSet,
+    QuestionViewSet,
+    TagViewSet,
+)
 
 app_name = "api"
 
@@ -18,6 +24,7 @@ router.register("questions", QuestionViewSet, basename="question")
 router.register("answers", AnswerViewSet, basename="answer")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("tags", TagViewSet, basename="tag")
+router.register("articles", ArticleViewSet, basename="article")
 router.register("tutorials", content.TutorialViewSet, basename="tutorial")
 router.register("live-sessions", content.LiveSessionViewSet, basename="live-session")
 

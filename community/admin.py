@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
-from community.models import Answer, Comment, Question, ReputationEvent, Revision, Tag, Vote
+from community.models import (
+    Answer,
+    Article,
+    BadgeAward,
+    Comment,
+    Question,
+    ReputationEvent,
+    Revision,
+    Tag,
+    Vote,
+)
 
 
 @admin.register(Tag)
@@ -42,26 +52,42 @@ class AnswerAdmin(admin.ModelAdmin):
     readonly_fields = ["score", "comment_count", "is_accepted"]
 
 
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "score", "comment_count", "is_deleted", "created_at"]
+    list_filter = ["is_deleted", "subdomain"]
+    search_fields = ["title"]
+    raw_id_fields = ["author", "deleted_by"]
+    readonly_fields = ["score", "comment_count", "view_count"]
+
+
+@admin.register(BadgeAward)
+class BadgeAwardAdmin(admin.ModelAdmin):
+    list_display = ["user", "badge", "awarded_at"]
+    list_filter = ["badge"]
+    raw_id_fields = ["user"]
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["pk", "author", "question", "answer", "is_deleted", "created_at"]
-    raw_id_fields = ["question", "answer", "author", "deleted_by"]
+    list_display = ["pk", "author", "question", "answer", "article", "is_deleted", "created_at"]
+    raw_id_fields = ["question", "answer", "article", "author", "deleted_by"]
 
 
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
-    list_display = ["pk", "question", "answer", "number", "author", "created_at"]
-    raw_id_fields = ["question", "answer", "author", "rollback_of"]
+    list_display = ["pk", "question", "answer", "article", "number", "author", "created_at"]
+    raw_id_fields = ["question", "answer", "article", "author", "rollback_of"]
 
 
 @admin.register(Vote)
 class VoteAdmin(admin.ModelAdmin):
-    list_display = ["pk", "user", "question", "answer", "value", "created_at"]
-    raw_id_fields = ["user", "question", "answer"]
+    list_display = ["pk", "user", "question", "answer", "article", "value", "created_at"]
+    raw_id_fields = ["user", "question", "answer", "article"]
 
 
 @admin.register(ReputationEvent)
 class ReputationEventAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "points", "created_at"]
     list_filter = ["kind"]
-    raw_id_fields = ["user", "question", "answer", "vote"]
+    raw_id_fields = ["user", "question", "answer", "article", "vote"]

@@ -25,7 +25,7 @@ from api.etag import ETagRetrieveMixin
 from api.pagination import StableCursorPagination
 from api.views import since_filter
 from community import selectors, services
-from community.models import Answer, Comment, PostStatus, Question, Tag
+from community.models import Answer, Article, Comment, PostStatus, Question, Tag
 from core.ratelimit import client_ip
 from knowledge.models import OpenResource, Subdomain
 
@@ -53,7 +53,16 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "question", "answer", "author", "body", "body_html", "created_at"]
+        fields = [
+            "id",
+            "question",
+            "answer",
+            "article",
+            "author",
+            "body",
+            "body_html",
+            "created_at",
+        ]
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -166,6 +175,40 @@ class VoteSerializer(serializers.Serializer):
 class VoteResultSerializer(serializers.Serializer):
     value = serializers.IntegerField()
     score = serializers.IntegerField()
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    tags = serializers.SerializerMethodField()
+    subdomain = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "author",
+            "tags",
+            "subdomain",
+            "score",
+            "comment_count",
+            "view_count",
+            "created_at",
+            "edited_at",
+            "url",
+        ]
+
+    def get_tags(self, obj) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    resources = ResourceLinkSerializer(source="linked_resources", many=True, read_only=True)
+    comments = CommentSerializer(source="visible_comments", many=True, read_only=True)
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "body", "body_html", "resources", "comments"]
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -385,24 +428,73 @@ class AnswerViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         return Response(AnswerSerializer(self.get_queryset().get(pk=answer.pk)).data)
 
 
+class ArticleCursorPagination(StableCursorPagination):
+    """Cursor pagination in the order ``?sort=`` names (newest, votes)."""
+
+    def get_ordering(self, request, queryset, view):
+        sort = request.query_params.get("sort", "newest")
+        return selectors.ARTICLE_SORTS.get(sort, selectors.ARTICLE_SORTS["newest"])
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("tag", str, description="Tag name"),
+            OpenApiParameter("subdomain", str, description="Sub-domain slug"),
+            OpenApiParameter("sort", str, enum=list(selectors.ARTICLE_SORTS)),
+        ]
+    )
+)
+class ArticleViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Experience articles (read-only): list with filters, one article with its comments."""
+
+    pagination_class = ArticleCursorPagination
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return ArticleSerializer if self.action == "list" else ArticleDetailSerializer
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.article_get_detail_queryset()
+        params = self.request.query_params
+        sort = params.get("sort", "newest")
+        if sort not in selectors.ARTICLE_SORTS:
+            raise exceptions.ValidationError(
+                {"sort": f"Use one of {', '.join(selectors.ARTICLE_SORTS)}."}
+            )
+        filters: dict[str, Any] = {}
+        if params.get("tag"):
+            tag = _lookup(Tag, name=params["tag"])
+            filters["tag"] = tag.canonical or tag
+        if params.get("subdomain"):
+            filters["subdomain"] = _lookup(Subdomain, slug=params["subdomain"])
+        return selectors.article_list(sort=sort, **filters)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
             OpenApiParameter("question", int, description="Comments on this question"),
             OpenApiParameter("answer", int, description="Comments on this answer"),
+            OpenApiParameter("article", int, description="Comments on this article"),
         ]
     )
 )
 class CommentViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
-    """Comments on questions and answers (newest first)."""
+    """Comments on questions, answers and articles (newest first)."""
 
     serializer_class = CommentSerializer
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         queryset = Comment.objects.filter(is_deleted=False).select_related("author")
-        queryset = queryset.exclude(question__is_deleted=True).exclude(answer__is_deleted=True)
-        for field in ("question", "answer"):
+        queryset = (
+            queryset.exclude(question__is_deleted=True)
+            .exclude(answer__is_deleted=True)
+            .exclude(article__is_deleted=True)
+        )
+        for field in ("question", "answer", "article"):
             value = self.request.query_params.get(field)
             if value:
                 if not value.isdigit():

@@ -368,8 +368,8 @@ def article_list(*, sort: str = "newest", tag: Tag | None = None, subdomain=None
     )
 
 
-def article_get_detail(*, pk: int, include_deleted: bool = False) -> Article:
-    """One article with its tags, comments and linked resources, in a fixed number of queries."""
+def article_get_detail_queryset(*, include_deleted: bool = False) -> QuerySet[Article]:
+    """Articles with their tags, comments and linked resources joined (for one article)."""
     queryset = Article.objects.select_related("author__profile", "subdomain").prefetch_related(
         _article_tags_prefetch(),
         Prefetch("comments", queryset=_comments(), to_attr="visible_comments"),
@@ -379,9 +379,12 @@ def article_get_detail(*, pk: int, include_deleted: bool = False) -> Article:
             to_attr="linked_resources",
         ),
     )
-    if not include_deleted:
-        queryset = queryset.filter(is_deleted=False)
-    return get_object_or_404(queryset, pk=pk)
+    return queryset if include_deleted else queryset.filter(is_deleted=False)
+
+
+def article_get_detail(*, pk: int, include_deleted: bool = False) -> Article:
+    """One article with everything its page shows, in a fixed number of queries."""
+    return get_object_or_404(article_get_detail_queryset(include_deleted=include_deleted), pk=pk)
 
 
 def article_vote_of(*, user, article: Article) -> int:

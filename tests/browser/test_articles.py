@@ -40,7 +40,7 @@ def test_write_comment_vote_and_notify(new_page, make_user, password):
         "```bash\n./apollo.sh build_opt_gpu perception\n```\n\n"
         "Then regenerate the TensorRT engines on the Orin itself."
     )
-    page.get_by_label("Article").fill(body)
+    page.get_by_role("textbox", name="Article").fill(body)
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("#body-preview")
     preview.locator("pre.highlight").wait_for()

@@ -25,3 +25,21 @@ def test_demo_threads_are_complete_and_consistent(settings):
     call_command("recompute_reputation", "--check", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
     assert Question.objects.count() == len({q.title for q in Question.objects.all()})
+
+
+def test_demo_articles_and_badges_are_idempotent(settings):
+    from community.models import Article, BadgeAward, Comment
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    titles = set(Article.objects.values_list("title", flat=True))
+    assert len(titles) == 3 and any("Jetson" in t for t in titles)
+    assert any(t.isascii() for t in titles) and not all(t.isascii() for t in titles)
+    assert Article.objects.filter(score__gt=0).count() == 3
+    assert Comment.objects.filter(article__isnull=False).exists()
+    awards = set(BadgeAward.objects.values_list("user_id", "badge"))
+    assert ("writer" in {badge for _user, badge in awards}) and len(awards) > 10
+    call_command("recompute_reputation", "--check", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+    assert Article.objects.count() == 3
+    assert set(BadgeAward.objects.values_list("user_id", "badge")) == awards

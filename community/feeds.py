@@ -168,6 +168,30 @@ class TagQuestionsFeed(NewestQuestionsFeed):
         return selectors.question_list_for_tag(tag=obj, sort="newest")
 
 
+class NewestArticlesFeed(NewestQuestionsFeed):
+    """The newest experience articles (Atom), with the same plain-text summaries."""
+
+    list_url_name = "community:article_list"
+    feed_url_name = "community:article_feed"
+
+    def title(self, obj) -> str:
+        return _("Newest articles · Huiju")
+
+    def subtitle(self, obj) -> str:
+        return _("The newest experience articles on Huiju.")
+
+    description = subtitle
+
+    def feed_url(self, obj) -> str:
+        return _absolute(reverse(self.feed_url_name))
+
+    def questions(self, obj):
+        return selectors.article_list(sort="newest").defer(None)
+
+    def item_guid(self, item) -> str:
+        return f"{settings.SITE_URL}/articles/{item.pk}/"
+
+
 def _rss(feed_class: type[NewestQuestionsFeed]) -> type[NewestQuestionsFeed]:
     return type(f"{feed_class.__name__}Rss", (feed_class,), {"feed_type": Rss201rev2Feed})
 
@@ -182,6 +206,7 @@ def tag_feed(request, slug: str, rss: bool = False):
 
 
 urlpatterns = [
+    path("articles/feed/", NewestArticlesFeed(), name="article_feed"),
     path("questions/feed/", NewestQuestionsFeed(), name="question_feed"),
     path("questions/feed/rss/", _rss(NewestQuestionsFeed)(), name="question_feed_rss"),
     path("questions/in/<slug:slug>/feed/", SubdomainQuestionsFeed(), name="subdomain_feed"),

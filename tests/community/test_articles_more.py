@@ -240,3 +240,17 @@ def test_rate_limited_form_answers_with_the_message(settings, frozen_clock, clie
         url, {**data, "title": "Second of two quick articles", "body": BODY + "!"}
     )
     assert response.status_code == 400 and Article.objects.count() == 1
+
+
+def test_article_feed(client, asker):
+    from django.utils.html import escape
+
+    article = services.article_create(
+        author=asker, title="Feeds: <b>bold</b> claims & tips", body=BODY, tags=["apollo"]
+    )
+    response = client.get(reverse("community:article_feed"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    xml = response.content.decode()
+    assert f"/articles/{article.pk}/" in xml and "<b>bold</b>" not in xml
+    assert escape("make perception") in xml or "make perception" in xml
+    assert '<category term="apollo"' in xml

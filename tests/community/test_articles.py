@@ -441,3 +441,13 @@ def test_xss_payloads_in_an_article_stay_inert(client, asker, voter):
     assert problems_in(main, allow_forms=True) == []
     assert "<script>alert(1)" not in html
     assert "<script>alert(1)" not in client.get(reverse("community:article_list")).content.decode()
+
+
+def test_flag_an_article_through_the_form(client, write, voter):
+    article = write()
+    url = reverse("community:flag", args=["article", article.pk])
+    client.force_login(voter)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "spam"})
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+    assert Flag.objects.get().article == article

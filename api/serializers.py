@@ -10,6 +10,16 @@ from core.i18n import localized
 from knowledge.models import OpenResource, Platform, ResourceVersion, Subdomain
 
 
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's, refusing NUL characters with a 400 before they reach the database (PostgreSQL
+    cannot compare text containing NUL, so the lookup would end in a server error)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 @extend_schema_field(
     {
         "type": "object",
@@ -87,7 +97,7 @@ class ResourceVersionSerializer(serializers.ModelSerializer):
 
 
 class OpenResourceSerializer(serializers.ModelSerializer):
-    platform = serializers.SlugRelatedField(slug_field="slug", queryset=Platform.objects.all())
+    platform = SlugRelatedField(slug_field="slug", queryset=Platform.objects.all())
     subdomain = serializers.SlugRelatedField(
         source="platform.subdomain", slug_field="slug", read_only=True
     )

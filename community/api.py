@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from api.etag import ETagRetrieveMixin
 from api.pagination import StableCursorPagination
+from api.serializers import SlugRelatedField
 from api.views import since_filter
 from community import selectors, services
 from community.models import Answer, Article, Comment, PostStatus, Question, Tag
@@ -153,11 +154,11 @@ class QuestionAskSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=150)
     body = serializers.CharField(max_length=services.BODY_MAX)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), max_length=5)
-    subdomain = serializers.SlugRelatedField(
+    subdomain = SlugRelatedField(
         slug_field="slug", queryset=Subdomain.objects.all(), required=False, allow_null=True
     )
     resources = serializers.ListField(
-        child=serializers.SlugRelatedField(slug_field="slug", queryset=OpenResource.objects.all()),
+        child=SlugRelatedField(slug_field="slug", queryset=OpenResource.objects.all()),
         required=False,
         max_length=5,
         help_text="Slugs of open resources the question is about.",

@@ -203,3 +203,15 @@ def test_schema_is_valid_openapi(client):
 
 def test_docs_page_renders(client):
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_nul_in_a_related_slug_is_a_400_not_a_server_error(api, catalogue, bearer):
+    """PostgreSQL cannot compare text with NUL; found by the schemathesis run."""
+    headers = bearer(catalogue["baidu_staff"], ["platform"])
+    response = api.post(
+        "/api/v1/resources/",
+        {"platform": "bai\x00du", "slug": "x", "name": "X", "kind": "dataset"},
+        format="json",
+        **headers,
+    )
+    assert response.status_code == 400 and "platform" in response.json()

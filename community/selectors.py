@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
@@ -193,6 +193,15 @@ def question_get_header(*, pk: int, include_deleted: bool = False) -> Question:
     if not include_deleted:
         queryset = queryset.filter(is_deleted=False)
     return get_object_or_404(queryset, pk=pk)
+
+
+def follow_state(*, question: Question, user) -> tuple[bool, int]:
+    """Whether ``user`` follows the question, and how many do, in one query."""
+    through = Question.followers.through.objects.filter(question_id=question.pk)
+    if not getattr(user, "is_authenticated", False):
+        return False, through.count()
+    counts = through.aggregate(total=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk)))
+    return bool(counts["mine"]), counts["total"]
 
 
 def answer_skeleton(*, question: Question) -> list[Answer]:

@@ -332,10 +332,11 @@ def question_detail(request, pk: int):
     can_moderate = permissions.can_moderate(user)
     question = selectors.question_get_header(pk=pk, include_deleted=can_moderate)
     services.question_view(question=question, viewer_key=viewer)
-    following = user.is_authenticated and question.followers.filter(pk=user.pk).exists()
+    following, follower_count = selectors.follow_state(question=question, user=user)
     context = {
         "question": question,
         "following": following,
+        "follower_count": follower_count,
         "answer_form": AnswerForm(),
         "close_form": CloseForm(),
         "can_answer": permissions.can_answer(user, question),

@@ -118,3 +118,15 @@ def test_the_asker_gets_accept_buttons_others_do_not(url, question, answer_to, a
     for _ in range(2):
         assert accept not in page(reader, url)
         assert accept in page(owner, url)
+
+
+def test_follow_state_and_count_are_per_reader(url, question, voter, make_user):
+    follower, reader = Client(), Client()
+    follower.force_login(voter)
+    reader.force_login(make_user("other", reputation=500))
+    page(follower, url), page(reader, url)  # cache both readers' fragments
+    services.question_follow(question=question, user=voter)
+    mine, theirs = page(follower, url), page(reader, url)
+    assert 'name="follow" value="0"' in mine and 'name="follow" value="1"' in theirs
+    for html in (mine, theirs):
+        assert "<dt>Followers</dt><dd>2</dd>" in html  # with the asker, who follows

@@ -79,6 +79,11 @@ def thread_cache_key(*, pk: int, language: str) -> str:
     return f"community:thread:{pk}:{cache.get(_thread_version_key(pk), 0)}:{language}"
 
 
+def fragment_cache_prefix(*, pk: int, language: str) -> str:
+    """Prefix of the thread's per-post fragment keys (community.thread), per thread version."""
+    return f"community:frag:{pk}:{cache.get(_thread_version_key(pk), 0)}:{language}"
+
+
 def platform_staff() -> dict[int, list]:
     """``{user_id: [Platform, …]}`` for every platform's staff, cached (a handful of rows)."""
     staff = cache.get(STAFF_KEY)
@@ -183,14 +188,67 @@ def question_get_detail(*, pk: int, include_deleted: bool = False) -> Question:
     return get_object_or_404(queryset, pk=pk)
 
 
+def question_get_header(*, pk: int, include_deleted: bool = False) -> Question:
+    """One question's own row, without joins (planning a six-table join costs more than
+    running it); the thread comes from fragments (community.thread), and a duplicate's
+    original is fetched only for duplicates."""
+    queryset = Question.objects.all()
+    if not include_deleted:
+        queryset = queryset.filter(is_deleted=False)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def follow_state(*, question: Question, user) -> tuple[bool, int]:
+    """Whether ``user`` follows the question, and how many do, in one query."""
+    through = Question.followers.through.objects.filter(question_id=question.pk)
+    if not getattr(user, "is_authenticated", False):
+        return False, through.count()
+    counts = through.aggregate(total=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk)))
+    return bool(counts["mine"]), counts["total"]
+
+
+def answer_skeleton(*, question: Question) -> list[Answer]:
+    """The thread's visible answers in page order, with only what permissions and fragment
+    keys need (author, acceptance); ``answer.question`` is set without a query."""
+    answers = list(
+        Answer.objects.filter(question_id=question.pk, is_deleted=False)
+        .only("pk", "question_id", "author_id", "is_accepted", "is_deleted", "score", "created_at")
+        .order_by("-is_accepted", "-score", "created_at", "id")
+    )
+    for answer in answers:
+        answer.question = question
+    return answers
+
+
 def votes_of(*, user, question: Question, answers: list[Answer]) -> dict[tuple[str, int], int]:
     """The member's votes on a thread: ``{("question"|"answer", pk): value}`` in one query."""
+    return votes_of_ids(user=user, question_id=question.pk, answer_ids=[a.pk for a in answers])
+
+
+def votes_of_ids(*, user, question_id: int, answer_ids: list[int]) -> dict[tuple[str, int], int]:
     if not getattr(user, "is_authenticated", False):
         return {}
     rows = Vote.objects.filter(
-        Q(question=question) | Q(answer__in=[a.pk for a in answers]), user=user
+        Q(question_id=question_id) | Q(answer_id__in=answer_ids), user=user
     ).values_list("question_id", "answer_id", "value")
     return {(("question", q_id) if q_id else ("answer", a_id)): value for q_id, a_id, value in rows}
+
+
+def own_comments_in_thread(*, user, question_id: int) -> dict[tuple[str, int], tuple[int, ...]]:
+    """The member's visible comments in a thread, per post: ``{("answer", pk): (ids…)}``."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = (
+        Comment.objects.filter(author=user, is_deleted=False)
+        .filter(Q(question_id=question_id) | Q(answer__question_id=question_id))
+        .order_by("pk")
+        .values_list("pk", "question_id", "answer_id")
+    )
+    mine: dict[tuple[str, int], tuple[int, ...]] = {}
+    for pk, q_id, a_id in rows:
+        post = ("question", q_id) if q_id else ("answer", a_id)
+        mine[post] = (*mine.get(post, ()), pk)
+    return mine
 
 
 def tag_get(*, slug: str) -> Tag:

@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from community import conf, permissions, selectors, services
+from community import conf, permissions, selectors, services, thread
 from community.forms import (
     AnswerForm,
     ArticleForm,
@@ -108,23 +108,19 @@ LIST_CACHE_TTL = 60
 
 
 def _list_page(request, queryset, *, sort, heading, extra=None):
-    """A question list. Anonymous readers share a rendering of the page's items for a
-    minute, keyed by the lists' generation (new questions and answers bump it)."""
+    """A question list. The page's items look the same to every reader, so all readers
+    share one rendering for a minute, keyed by the lists' generation (new questions and
+    answers bump it)."""
     context = {"sort": sort, "sorts": _sort_labels(), "heading": heading, **(extra or {})}
-    key = None
-    list_html = None
-    if not request.user.is_authenticated:
-        key = selectors.list_cache_key(path=request.get_full_path(), language=get_language())
-        list_html = cache.get(key)
+    key = selectors.list_cache_key(path=request.get_full_path(), language=get_language())
+    list_html = cache.get(key)
     if list_html is None:
         page_obj = _paginate(request, queryset)
         list_html = render_to_string(
             "community/partials/question_page.html",
-            {**context, "page_obj": page_obj},
-            request=request,
+            {**context, "page_obj": page_obj, "request": request},
         )
-        if key is not None:
-            cache.set(key, list_html, timeout=LIST_CACHE_TTL)
+        cache.set(key, list_html, timeout=LIST_CACHE_TTL)
     context["list_html"] = mark_safe(list_html)  # noqa: S308 - our own rendered template
     return render(request, "community/question_list.html", context)
 
@@ -329,66 +325,42 @@ THREAD_CACHE_TTL = 300
 
 
 def question_detail(request, pk: int):
-    """The thread. Anonymous readers get the question and answers from a cache entry keyed
-    by the thread's version, which every write to the thread bumps (see services)."""
+    """The thread. Posts come from per-post fragments cached by thread version and viewer
+    state (community.thread); anonymous readers share one cached rendering of the whole
+    thread, which every write to it invalidates (see services)."""
     user = request.user
     viewer = f"u{user.pk}" if user.is_authenticated else client_ip(request)
-    cache_key = None
-    thread_html = None
-    if not user.is_authenticated:
-        cache_key = selectors.thread_cache_key(pk=pk, language=get_language())
-        thread_html = cache.get(cache_key)
-    if thread_html is not None:
-        question = get_object_or_404(
-            Question.objects.select_related("duplicate_of"), pk=pk, is_deleted=False
-        )
-        answers = None
-    else:
-        question = selectors.question_get_detail(
-            pk=pk, include_deleted=permissions.can_moderate(user)
-        )
-        answers = question.visible_answers
+    can_moderate = permissions.can_moderate(user)
+    question = selectors.question_get_header(pk=pk, include_deleted=can_moderate)
     services.question_view(question=question, viewer_key=viewer)
+    following, follower_count = selectors.follow_state(question=question, user=user)
     context = {
         "question": question,
-        "following": user.is_authenticated and question.followers.filter(pk=user.pk).exists(),
+        "following": following,
+        "follower_count": follower_count,
         "answer_form": AnswerForm(),
         "close_form": CloseForm(),
         "can_answer": permissions.can_answer(user, question),
         "can_close": permissions.can_close(user, question),
-        "can_moderate": permissions.can_moderate(user),
-        "login_url": f"{reverse('account_login')}?next={question.get_absolute_url()}",
+        "can_moderate": can_moderate,
+        "login_url": thread.login_url_for(question),
     }
     if context["can_close"]:
         from community.moderation import close_votes_of
 
         context["close_votes"] = close_votes_of(question=question, user=user)
+    cache_key = None
+    thread_html = None
+    if not user.is_authenticated:
+        cache_key = selectors.thread_cache_key(pk=pk, language=get_language())
+        thread_html = cache.get(cache_key)
     if thread_html is None:
-        votes = selectors.votes_of(user=user, question=question, answers=answers)
-        staff = selectors.platform_staff()
-        for answer in answers:
-            answer.my_vote = votes.get(("answer", answer.pk), 0)
-            answer.can_edit = permissions.can_edit(user, answer)
-            answer.can_accept = permissions.can_accept(user, answer)
-            answer.can_comment = permissions.can_comment(user, answer)
-            answer.can_delete = permissions.can_delete(user, answer)
-            answer.staff_of = staff.get(answer.author_id, [])
-        thread_context = {
-            **context,
-            "answers": answers,
-            "my_vote": votes.get(("question", question.pk), 0),
-            "can_edit": permissions.can_edit(user, question),
-            "can_comment": permissions.can_comment(user, question),
-            "can_delete": permissions.can_delete(user, question),
-            "can_moderate": permissions.can_moderate(user),
-            "question_staff_of": staff.get(question.author_id, []),
-        }
-        thread_html = render_to_string(
-            "community/partials/thread.html", thread_context, request=request
+        thread_html = thread.render_thread(
+            request=request, question=question, include_deleted=can_moderate, following=following
         )
         if cache_key is not None and not question.is_deleted:
             cache.set(cache_key, thread_html, timeout=THREAD_CACHE_TTL)
-    context["thread_html"] = mark_safe(thread_html)  # noqa: S308 - our own rendered template
+    context["thread_html"] = mark_safe(thread_html)  # noqa: S308 - our own rendered templates
     return render(request, "community/question_detail.html", context)
 
 

@@ -451,3 +451,14 @@ def test_flag_an_article_through_the_form(client, write, voter):
     response = client.post(url, {"reason": "spam"})
     assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
     assert Flag.objects.get().article == article
+
+
+def test_question_lists_link_to_articles(client, write, ask):
+    write(tags=["apollo"])
+    ask(tags=["apollo"])
+    page = client.get(reverse("community:tag_detail", args=["apollo"])).content.decode()
+    assert reverse("community:article_list_tag", args=["apollo"]) in page
+    assert (
+        reverse("community:article_list")
+        in client.get(reverse("community:question_list")).content.decode()
+    )

@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from community import conf, permissions, selectors, services, thread
+from community import conf, permissions, selectors, services
 from community.forms import (
     AnswerForm,
     ArticleForm,
@@ -35,6 +35,7 @@ from community.forms import (
     VoteForm,
 )
 from community.models import Answer, Article, Comment, Question, Revision
+from community.thread import login_url_for, render_thread
 from core.markdown import render_markdown
 from core.ratelimit import client_ip, hit
 
@@ -343,7 +344,7 @@ def question_detail(request, pk: int):
         "can_answer": permissions.can_answer(user, question),
         "can_close": permissions.can_close(user, question),
         "can_moderate": can_moderate,
-        "login_url": thread.login_url_for(question),
+        "login_url": login_url_for(question),
     }
     if context["can_close"]:
         from community.moderation import close_votes_of
@@ -355,7 +356,7 @@ def question_detail(request, pk: int):
         cache_key = selectors.thread_cache_key(pk=pk, language=get_language())
         thread_html = cache.get(cache_key)
     if thread_html is None:
-        thread_html = thread.render_thread(
+        thread_html = render_thread(
             request=request, question=question, include_deleted=can_moderate, following=following
         )
         if cache_key is not None and not question.is_deleted:

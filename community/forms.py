@@ -147,6 +147,17 @@ class CloseForm(forms.Form):
     )
 
 
+class TagMergeForm(forms.Form):
+    source = forms.CharField(
+        label=_("Tag to merge into this one"),
+        max_length=80,
+        help_text=_(
+            "Its questions and articles move here, its followers follow this tag, and its "
+            "page redirects here. This cannot be undone from the site."
+        ),
+    )
+
+
 class TagWikiForm(forms.Form):
     wiki_excerpt = forms.CharField(
         label=_("Excerpt"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -265,6 +265,7 @@ class ModerationAction(models.Model):
         UNSUSPENDED = "unsuspended", _("Lifted a suspension")
         EDIT_APPROVED = "edit_approved", _("Approved a suggested edit")
         EDIT_REJECTED = "edit_rejected", _("Rejected a suggested edit")
+        TAG_MERGED = "tag_merged", _("Merged tags")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1163,6 +1163,90 @@ def tag_wiki_edit(*, tag: Tag, editor, excerpt: str, body: str) -> Tag:
     return tag
 
 
+@dataclass(frozen=True)
+class TagMerge:
+    questions: int
+    articles: int
+    followers: int
+
+
+def tag_merge(*, source: Tag, target: Tag, moderator) -> TagMerge:
+    """Make ``source`` a synonym of ``target`` (Stack Overflow's "merge tags").
+
+    Questions and articles tagged ``source`` get ``target`` instead (keeping their tag
+    order; posts that had both keep one), ``source``'s followers follow ``target``, its
+    own synonyms point at ``target``, and its page redirects there from now on. Counts,
+    the search index, cached threads and lists follow on commit. Moderators only.
+    """
+    perms.require_not_suspended(moderator)
+    perms.require(perms.can_moderate(moderator), perms.denial_reason(moderator, "moderate"))
+    if source.pk == target.pk:
+        raise ValidationError({"source": _("A tag cannot be merged into itself.")})
+    with transaction.atomic():
+        locked = {
+            t.pk: t for t in Tag.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+        }
+        source, target = locked[source.pk], locked[target.pk]
+        if target.canonical_id:
+            raise ValidationError(
+                {
+                    "source": _("“%(tag)s” is itself a synonym; merge into its main tag.")
+                    % {"tag": target.name}
+                }
+            )
+        if source.canonical_id:
+            raise ValidationError(
+                {"source": _("“%(tag)s” is already a synonym.") % {"tag": source.name}}
+            )
+        question_ids = list(
+            QuestionTag.objects.filter(tag=source).values_list("question_id", flat=True)
+        )
+        article_ids = list(
+            ArticleTag.objects.filter(tag=source).values_list("article_id", flat=True)
+        )
+        QuestionTag.objects.filter(
+            tag=source, question_id__in=QuestionTag.objects.filter(tag=target).values("question_id")
+        ).delete()
+        QuestionTag.objects.filter(tag=source).update(tag=target)
+        ArticleTag.objects.filter(
+            tag=source, article_id__in=ArticleTag.objects.filter(tag=target).values("article_id")
+        ).delete()
+        ArticleTag.objects.filter(tag=source).update(tag=target)
+        follower_ids = list(source.followers.values_list("pk", flat=True))
+        target.followers.add(*follower_ids)
+        source.followers.clear()
+        Tag.objects.filter(canonical=source).update(canonical=target)
+        target.question_count = QuestionTag.objects.filter(
+            tag=target, question__is_deleted=False
+        ).count()
+        target.save(update_fields=["question_count"])
+        source.canonical, source.question_count = target, 0
+        source.save(update_fields=["canonical", "question_count"])
+        audit_record(
+            actor=moderator,
+            action=ModerationAction.Action.TAG_MERGED,
+            reason=f"[{source.name}] → [{target.name}]",
+        )
+        from search.services import outbox_enqueue
+
+        answer_ids = Answer.objects.filter(question_id__in=question_ids).values_list(
+            "pk", flat=True
+        )
+        outbox_enqueue(
+            items=[
+                *(("question", pk, "upsert") for pk in question_ids),
+                *(("answer", pk, "upsert") for pk in answer_ids),
+                *(("article", pk, "upsert") for pk in article_ids),
+            ]
+        )
+        for pk in question_ids:
+            _thread_changed(pk)
+        _lists_changed()
+    return TagMerge(
+        questions=len(question_ids), articles=len(article_ids), followers=len(follower_ids)
+    )
+
+
 def question_view(*, question: Question, viewer_key: str) -> bool:
     """Count a view once per viewer (member or address) per hour; returns whether it counted."""
     result = hit(f"community:view:{question.pk}:{viewer_key}", "1/h")

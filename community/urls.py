@@ -65,6 +65,7 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("tags/<str:slug>/follow/", views.tag_follow, name="tag_follow"),
     path("tags/<str:slug>/edit/", views.tag_edit, name="tag_edit"),
+    path("tags/<str:slug>/merge/", views.tag_merge, name="tag_merge"),
     path("privileges/", views.privileges, name="privileges"),
     path("articles/", views.article_list, name="article_list"),
     path("articles/new/", views.article_create, name="article_create"),

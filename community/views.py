@@ -31,10 +31,11 @@ from community.forms import (
     CloseForm,
     CommentForm,
     QuestionForm,
+    TagMergeForm,
     TagWikiForm,
     VoteForm,
 )
-from community.models import Answer, Article, Comment, Question, Revision
+from community.models import Answer, Article, Comment, Question, Revision, Tag
 from community.thread import login_url_for, render_thread
 from core.markdown import render_markdown
 from core.ratelimit import client_ip, hit
@@ -249,7 +250,60 @@ def tag_edit(request, slug: str):
         else:
             messages.success(request, _("Tag wiki saved."))
             return redirect(tag)
-    return render(request, "community/tag_edit.html", {"tag": tag, "form": form})
+    return render(
+        request,
+        "community/tag_edit.html",
+        {
+            "tag": tag,
+            "form": form,
+            "merge_form": TagMergeForm() if permissions.can_moderate(request.user) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def tag_merge(request, slug: str):
+    """Moderators merge another tag into this one (it becomes a synonym)."""
+    target = selectors.tag_get(slug=slug)
+    if not permissions.can_moderate(request.user):
+        raise PermissionDenied(permissions.denial_reason(request.user, "moderate"))
+    form = TagMergeForm(request.POST)
+    if form.is_valid():
+        name = services.normalize_tag_name(form.cleaned_data["source"])
+        source = Tag.objects.filter(name=name).first()
+        if source is None:
+            form.add_error("source", _("There is no tag “%(name)s”.") % {"name": name[:80]})
+        else:
+            try:
+                merged = services.tag_merge(source=source, target=target, moderator=request.user)
+            except PermissionDenied as error:
+                return _refuse(request, error, target.get_absolute_url())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Merged [%(source)s] into [%(target)s]: %(questions)d questions and "
+                        "%(articles)d articles retagged, %(followers)d followers moved."
+                    )
+                    % {
+                        "source": source.name,
+                        "target": target.name,
+                        "questions": merged.questions,
+                        "articles": merged.articles,
+                        "followers": merged.followers,
+                    },
+                )
+                return redirect(target)
+    wiki = TagWikiForm(initial={"wiki_excerpt": target.wiki_excerpt, "wiki_body": target.wiki_body})
+    return render(
+        request,
+        "community/tag_edit.html",
+        {"tag": target, "form": wiki, "merge_form": form},
+        status=400,
+    )
 
 
 # --- asking and the question page --------------------------------------------------------------

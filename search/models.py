@@ -70,6 +70,9 @@ class SearchEntry(models.Model):
     body_seg = models.TextField(blank=True)
     folded = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True)
+    #: Title (A) and tags (B) only, with its own GIN index (PostgreSQL): finds title
+    #: matches without reading the full vectors.
+    title_vector = SearchVectorField(null=True)
     #: Query-independent prior (votes and age, see ``database.prior``): the cheap order
     #: in which PostgreSQL picks the capped candidate set before the full ranking.
     prior = models.FloatField(default=0.0)

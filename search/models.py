@@ -43,9 +43,10 @@ class SearchOutbox(models.Model):
 class SearchEntry(models.Model):
     """One searchable document in the database backend.
 
-    ``*_seg`` hold jieba-segmented, Simplified-folded, stemmed text; on PostgreSQL
-    ``search_vector`` is built from them (title A, tags B, body C) with a GIN
-    index; SQLite matches them with LIKE. ``folded`` is the folded plain text,
+    ``*_seg`` hold jieba-segmented, Simplified-folded, stemmed text; SQLite matches
+    them with LIKE. On PostgreSQL ``search_vector`` (title A, tags B, body C) and
+    ``title_vector`` are built from them at indexing, each with a GIN index, and the
+    ``*_seg`` columns are stored empty (narrower rows; a rebuild re-creates them). ``folded`` is the folded plain text,
     used for quoted phrases.
     """
 

@@ -105,10 +105,19 @@ TITLE_VECTOR_SQL = (
     "setweight(to_tsvector('simple', coalesce({t}title_seg, '')), 'A') || "
     "setweight(to_tsvector('simple', coalesce({t}tags_seg, '')), 'B')"
 )
+#: On PostgreSQL the segmented text lives only in the vectors: stored empty, the rows
+#: stay a fifth narrower, and every candidate pass reads fewer heap pages.
+_VECTOR_ONLY = {"title_seg", "tags_seg", "body_seg"}
 _COLUMN_NAMES = ", ".join(column for column, _ in _UPSERT_COLUMNS)
+
+
+def _select(column: str) -> str:
+    return "''" if column in _VECTOR_ONLY else f"t.{column}"
+
+
 _UPSERT_SQL = (
     f"INSERT INTO search_searchentry ({_COLUMN_NAMES}, search_vector, title_vector) "  # noqa: S608 - fixed columns
-    f"SELECT {', '.join('t.' + column for column, _ in _UPSERT_COLUMNS)}, "
+    f"SELECT {', '.join(_select(column) for column, _ in _UPSERT_COLUMNS)}, "
     f"{VECTOR_SQL.format(t='t.')}, {TITLE_VECTOR_SQL.format(t='t.')} "
     "FROM jsonb_to_recordset(%s::jsonb) AS t("
     + ", ".join(f"{column} {sql_type}" for column, sql_type in _UPSERT_COLUMNS)
@@ -161,7 +170,7 @@ def _pad(tokens: list[str]) -> str:
 
 def entry_from_document(document: SearchDocument) -> SearchEntry:
     """The table row for a document, with its analysed text."""
-    body = (document.body or "")[:MAX_BODY]
+    body = (document.body or "")[:MAX_BODY].replace("\x00", "")
     tags = [analysis.fold(t).strip() for t in document.tags if t and t.strip()]
     title_folded, body_folded = analysis.fold(document.title), analysis.fold(body)
     return SearchEntry(

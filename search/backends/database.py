@@ -141,6 +141,7 @@ _CANDIDATE_FIELDS = [
     "score",
     "created_at",
     "search_vector",
+    "title_vector",
 ]
 #: Relevance on PostgreSQL: cover density (weights D, C, B, A) × votes × recency.
 _RANK_SQL = (
@@ -386,9 +387,12 @@ class DatabaseBackend(SearchBackend):
         """Candidates, total, facets and the ranked page in one statement.
 
         Candidates: the top ``candidates`` matches by ``prior``; when that hits the
-        cap, also the top as many among matches in the title or tags (their own
-        small vector and GIN index), so an old or unvoted item whose title is the
-        query still reaches the ranking. Totals and facets count the candidates.
+        cap with fewer title/tag matches than the page shows, also the top as many
+        among matches in the title or tags (their own small vector and GIN index),
+        so an old or unvoted item whose title is the query still reaches the
+        ranking. (When the best-prior matches already fill the page with title
+        matches, that second pass — the most expensive one for a broad word — is
+        skipped.) Totals and facets count the candidates.
         """
         cap = self.candidates
         body_sql, body_params = self._candidates_sql(request, terms, "search_vector")
@@ -398,9 +402,11 @@ class DatabaseBackend(SearchBackend):
             title_sql, title_params = self._candidates_sql(request, terms, "title_vector")
             ctes.append(
                 f"titled AS MATERIALIZED (SELECT * FROM ({title_sql}) t "  # noqa: S608 - Django-built SQL
-                "WHERE (SELECT count(*) FROM body) >= %s)"
+                "WHERE (SELECT count(*) FROM body) >= %s AND (SELECT count(*) FROM body "
+                "WHERE title_vector @@ to_tsquery('simple', %s)) < %s)"
             )
-            params += [*title_params, cap]
+            source = tsquery_source(terms, match_any=request.match_any)
+            params += [*title_params, cap, source, request.offset + request.limit]
             ctes.append(
                 "cand AS (SELECT * FROM body UNION ALL SELECT * FROM titled t "
                 "WHERE NOT EXISTS (SELECT 1 FROM body b WHERE b.id = t.id))"

@@ -281,9 +281,9 @@ class DatabaseBackend(SearchBackend):
             {column: _json_value(getattr(entry, column)) for column, _type in _UPSERT_COLUMNS}
             for entry in entries
         ]
-        for start in range(0, len(rows), UPSERT_BATCH):
-            payload = json.dumps(rows[start : start + UPSERT_BATCH], ensure_ascii=False)
-            with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for start in range(0, len(rows), UPSERT_BATCH):
+                payload = json.dumps(rows[start : start + UPSERT_BATCH], ensure_ascii=False)
                 cursor.execute(_UPSERT_SQL, [payload])
 
     def delete(self, keys: list[tuple[str, str]]) -> None:

@@ -6,6 +6,16 @@ removes, documents whose ids start with ``bench-``)::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/huiju_bench \\
         python bench/search_bench.py --docs 100000 --queries 200
 
+``--from-database`` measures the database's own content instead — the
+100,000-question corpus of ``bench/community_generate.py``: every registered kind
+is rebuilt through ``search_reindex``'s code path (documents from the models,
+analysis, bulk writes; the reported rate), then queried with that corpus's
+vocabulary::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/huiju_bench \
+        python bench/community_generate.py --questions 100000
+    DATABASE_URL=… python bench/search_bench.py --from-database --queries 200
+
 With ``ELASTICSEARCH_URL`` set, ``--backend elasticsearch`` measures Elasticsearch
 in uniquely named indices (deleted afterwards) and reports the reindex rate.
 Targets (issue 5): database p95 ≤ 50 ms on the 100,000-question corpus;
@@ -130,6 +140,43 @@ def make_queries(count: int, seed: int = 11) -> list[str]:
     return [rng.choice(shapes)() for _ in range(count)]
 
 
+def make_corpus_queries(count: int, seed: int = 11) -> list[str]:
+    """Mixed queries in the vocabulary of ``bench/community_generate.py``."""
+    from bench.community_generate import TOPICS_EN, TOPICS_ZH
+    from knowledge.models import Subdomain
+
+    rng = random.Random(seed)
+    subdomains = list(Subdomain.objects.values_list("slug", flat=True)) or SUBDOMAINS
+    zh_words = [
+        "报错",
+        "排查",
+        "处理",
+        "显存",
+        "不足",
+        "性能",
+        "对比",
+        "部署",
+        "精度",
+        "下降",
+        "环境",
+    ]
+    en_words = ["configure", "crashes", "slow", "export", "upgrading", "model", "output"]
+    tags = ["apollo", "pytorch", "docker", "cuda", "python", "onnx"]
+    shapes = [
+        lambda: rng.choice(TOPICS_ZH),
+        lambda: f"{rng.choice(TOPICS_ZH)} {rng.choice(zh_words)}",
+        lambda: rng.choice(["自動駕駛", "語音識別", "醫療影像", "點雲", "目標檢測"]),
+        lambda: rng.choice(TOPICS_EN),
+        lambda: f"{rng.choice(TOPICS_EN)} {rng.choice(en_words)}",
+        lambda: f"[{rng.choice(tags)}] {rng.choice(TOPICS_ZH + TOPICS_EN)}",
+        lambda: f"is:question is:unanswered {rng.choice(TOPICS_EN)}",
+        lambda: f"{rng.choice(TOPICS_ZH)} score:3",
+        lambda: f'"{rng.choice(["shape mismatch", "fresh container", "batch size", "清理缓存"])}"',
+        lambda: f"subdomain:{rng.choice(subdomains)} {rng.choice(zh_words)}",
+    ]
+    return [rng.choice(shapes)() for _ in range(count)]
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(len(ordered) * fraction), len(ordered) - 1)]
@@ -180,6 +227,34 @@ def relevance(backend) -> None:
     backend.delete([(d.kind, d.object_id) for d in documents])
 
 
+def from_database(backend, *, reindex: bool) -> list[str]:
+    """Rebuild every registered kind from the models (timed); the kinds indexed."""
+    from search import registry
+    from search.services import index_rebuild
+
+    kinds = list(registry.kinds())
+    if reindex:
+        total, started = 0, time.perf_counter()
+        for kind in kinds:
+            began = time.perf_counter()
+            count = index_rebuild(kind=kind, backend=backend)
+            seconds = time.perf_counter() - began
+            total += count
+            print(f"  rebuilt {kind}: {count:,} documents in {seconds:.1f}s", flush=True)
+        elapsed = time.perf_counter() - started
+        print(
+            f"indexing (search_reindex, every kind): {total:,} documents in {elapsed:.1f}s = "
+            f"{total / elapsed:,.0f} docs/s"
+        )
+    counts = backend.counts()
+    print(
+        f"corpus: {sum(counts.values()):,} documents ("
+        + ", ".join(f"{kind} {n:,}" for kind, n in sorted(counts.items()))
+        + ")"
+    )
+    return sorted(counts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -187,10 +262,24 @@ def main() -> None:
     )
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--backend", choices=["database", "elasticsearch"], default="database")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="untimed passes over the queries first (steady state, not a cold cache)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated documents")
     parser.add_argument("--skip-relevance", action="store_true")
     parser.add_argument(
         "--reuse", action="store_true", help="query documents kept by an earlier --keep run"
+    )
+    parser.add_argument(
+        "--from-database",
+        action="store_true",
+        help="rebuild and query the database's own content (bench/community_generate.py)",
+    )
+    parser.add_argument(
+        "--no-reindex", action="store_true", help="with --from-database: query the index as is"
     )
     args = parser.parse_args()
 
@@ -201,9 +290,16 @@ def main() -> None:
     if not args.skip_relevance:
         relevance(backend)
 
-    documents = make_documents(args.docs)
+    if args.from_database:
+        documents = from_database(backend, reindex=not args.no_reindex)
+        queries = make_corpus_queries(args.queries)
+    else:
+        documents = make_documents(args.docs)
+        queries = make_queries(args.queries)
     started = time.perf_counter()
-    if args.reuse:
+    if args.from_database:
+        pass  # rebuilt (and timed) above
+    elif args.reuse:
         print("indexing: skipped (--reuse)")
     elif backend.name == "elasticsearch":
         for kind in sorted({d.kind for d in documents}):
@@ -218,19 +314,25 @@ def main() -> None:
             )
         print()
     elapsed = time.perf_counter() - started
-    if not args.reuse:
+    if not (args.reuse or args.from_database):
         print(
             f"indexing: {len(documents)} documents in {elapsed:.1f}s = "
             f"{len(documents) / elapsed:,.0f} docs/s"
         )
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_searchentry")
+        with connection.cursor() as cursor:  # what autovacuum does soon after a rebuild
+            cursor.execute("VACUUM ANALYZE search_searchentry")
 
-    kinds = sorted({d.kind for d in documents})
+    kinds = documents if args.from_database else sorted({d.kind for d in documents})
+    for _ in range(args.warmup):
+        for text in queries:
+            query = parse(text)
+            if backend.name == "elasticsearch" and not query.kinds:
+                query.kinds = kinds
+            backend.search(SearchRequest(query))
     timings: dict[str, list[float]] = {"page + facets": [], "page only": []}
-    totals = []
-    for text in make_queries(args.queries):
+    totals, slowest = [], []
+    for text in queries:
         for label, facets in (("page + facets", True), ("page only", False)):
             query = parse(text)
             if backend.name == "elasticsearch" and not query.kinds:
@@ -244,14 +346,17 @@ def main() -> None:
             timings[label].append((time.perf_counter() - began) * 1000)
             if facets:
                 totals.append(result.total)
+                slowest.append((timings[label][-1], text, result.total))
     for label, values in timings.items():
         print(
             f"queries ({label}, {len(values)}): p50 {percentile(values, 0.5):.1f} ms  "
             f"p95 {percentile(values, 0.95):.1f} ms  max {max(values):.1f} ms"
         )
     print(f"  median hits per query: {statistics.median(totals):,.0f}")
+    for ms, text, total in sorted(slowest, reverse=True)[:5]:
+        print(f"  slow: {ms:.1f} ms  {text!r} ({total:,} hits)")
 
-    if not args.keep:
+    if not args.keep and not args.from_database:
         if backend.name == "elasticsearch":
             backend.client.indices.delete(index=f"{backend.prefix}-*", ignore_unavailable=True)
         else:

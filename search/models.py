@@ -43,9 +43,10 @@ class SearchOutbox(models.Model):
 class SearchEntry(models.Model):
     """One searchable document in the database backend.
 
-    ``*_seg`` hold jieba-segmented, Simplified-folded, stemmed text; on PostgreSQL
-    ``search_vector`` is built from them (title A, tags B, body C) with a GIN
-    index; SQLite matches them with LIKE. ``folded`` is the folded plain text,
+    ``*_seg`` hold jieba-segmented, Simplified-folded, stemmed text; SQLite matches
+    them with LIKE. On PostgreSQL ``search_vector`` (title A, tags B, body C) and
+    ``title_vector`` are built from them at indexing, each with a GIN index, and the
+    ``*_seg`` columns are stored empty (narrower rows; a rebuild re-creates them). ``folded`` is the folded plain text,
     used for quoted phrases.
     """
 
@@ -70,6 +71,9 @@ class SearchEntry(models.Model):
     body_seg = models.TextField(blank=True)
     folded = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True)
+    #: Title (A) and tags (B) only, with its own GIN index (PostgreSQL): finds title
+    #: matches without reading the full vectors.
+    title_vector = SearchVectorField(null=True)
     #: Query-independent prior (votes and age, see ``database.prior``): the cheap order
     #: in which PostgreSQL picks the capped candidate set before the full ranking.
     prior = models.FloatField(default=0.0)

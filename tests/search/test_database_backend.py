@@ -114,6 +114,38 @@ def test_reindexing_replaces(backend, docs, index_docs):
     assert _ids(backend, "新的标题") == ["3"]
 
 
+def test_a_batch_with_repeats_and_nul_bytes_indexes_the_latest_version(backend, index_docs):
+    index_docs(
+        make_document(kind="question", object_id="7", title="旧标题", body="a\x00b"),
+        make_document(kind="question", object_id="7", title="激光雷达标定", body="c\x00d"),
+    )
+    entry = SearchEntry.objects.get(kind="question", object_id="7")
+    assert entry.title == "激光雷达标定" and entry.body == "cd"
+    assert _ids(backend, "激光雷达") == ["7"] and _ids(backend, "旧标题") == []
+
+
+@pytest.mark.postgres
+def test_postgres_upsert_builds_both_vectors_and_stores_no_segmented_text(backend, docs):
+    backend.index(
+        [
+            make_document(
+                kind="tutorial", object_id="3", title="点云标注", body="激光雷达", tags=["Apollo"]
+            )
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector::text, title_vector::text, title_seg, tags_seg, body_seg "
+            "FROM search_searchentry WHERE kind = 'tutorial'"
+        )
+        (vector, title_vector, *segmented), *others = cursor.fetchall()
+    assert not others
+    assert "'点云':1A" in vector and "'激光':" in vector and "'仿真'" not in vector
+    assert "'点云':1A" in title_vector and "'apollo':" in title_vector
+    assert "激光" not in title_vector  # the body is not in the title vector
+    assert segmented == ["", "", ""]
+
+
 def test_rebuild_swaps_a_kinds_rows(backend, docs):
     count = backend.rebuild(
         "tutorial", [make_document(kind="tutorial", object_id="4", title="语音合成")]
@@ -186,8 +218,9 @@ def test_query_count_does_not_grow_with_results(
             for i in range(size)
         ]
     )  # fmt: skip
-    # PostgreSQL: candidate ids, facets, page (+ the catalogue labels); SQLite: no id pass.
-    expected = 6 if connection.vendor == "postgresql" else 4
+    # PostgreSQL: candidates + total + facets + ranked ids in one statement, then the page's
+    # rows (+ the catalogue labels); SQLite: one pass, ranked in Python.
+    expected = 5 if connection.vendor == "postgresql" else 4
     with django_assert_num_queries(expected):
         results = search_query("仿真")
     assert results.total == size

@@ -18,12 +18,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from events.fanout import with_server_send  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
+        # with_server_send: live-room broadcasts skip the session middleware's send wrapper.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            with_server_send(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

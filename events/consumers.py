@@ -306,7 +306,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         body = _str_field(content, "body")
         anonymous = _bool_field(content, "anonymous", False)
         await self._limit("ask")
-        question = await database_sync_to_async(self._ask)(body, anonymous)
+        question = await self.room.write(self._ask, body, anonymous)
         await self._ack(ref, question_id=question.pk, status=question.status)
 
     def _ask(self, body: str, anonymous: bool) -> LiveQuestion:
@@ -320,7 +320,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         question_id = _int_field(content, "question_id")
         up = _bool_field(content, "up", True)
         await self._limit("vote")
-        question = await database_sync_to_async(self._vote)(question_id, up)
+        question = await self.room.write(self._vote, question_id, up)
         await self._ack(ref, question_id=question.pk, vote_count=question.vote_count, up=up)
 
     def _question(self, question_id: int) -> LiveQuestion:
@@ -335,9 +335,9 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         self._require_staff()
         question_id = _int_field(content, "question_id")
         await self._limit("moderate")
-        question = await database_sync_to_async(
+        question = await self.room.write(
             lambda: action(question=self._question(question_id), user=self.user)
-        )()
+        )
         await self._ack(ref, question_id=question.pk, status=question.status)
 
     async def handle_approve(self, content: dict, ref) -> None:
@@ -369,9 +369,9 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
     async def _status(self, content: dict, ref, action) -> None:
         self._require_staff()
         await self._limit("moderate")
-        session = await database_sync_to_async(
+        session = await self.room.write(
             lambda: action(session=LiveSession.objects.get(pk=self.session_id), user=self.user)
-        )()
+        )
         await self._ack(ref, status=session.status)
 
     async def handle_start(self, content: dict, ref) -> None:

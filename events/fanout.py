@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from collections import deque
 from collections.abc import Coroutine
 from contextvars import ContextVar
@@ -42,6 +43,8 @@ _background: set[asyncio.Task] = set()
 # The publisher of the event loop a consumer runs in; database work started from the
 # consumer (``database_sync_to_async`` copies the context into its thread) sees it.
 current_publisher: ContextVar[Publisher | None] = ContextVar("live_publisher", default=None)
+# The room write in progress in this context (see Room.write); ended by its fan-out.
+current_turn: ContextVar[WriteTurn | None] = ContextVar("live_write_turn", default=None)
 
 
 SERVER_SEND = "huiju.server_send"
@@ -239,6 +242,7 @@ class Room:
         self.channel: str | None = None
         self.ready = asyncio.get_running_loop().create_future()
         self.task: asyncio.Task | None = None
+        self.write_lock = asyncio.Lock()
 
     async def _start(self) -> None:
         try:
@@ -301,6 +305,29 @@ class Room:
                     yield
         else:
             logger.warning("Live room %s: unknown message type %r", self.session_id, kind)
+
+    async def write(self, function, *args):
+        """Run the database write ``function(*args)`` in a worker thread, one at a time.
+
+        Writes to a room are serialised in the database (the session row lock), and
+        their broadcasts must leave in ``seq`` order. Each write takes a turn here
+        and gives it up as soon as its fan-out is queued (``end_turn`` in the
+        fan-out hook, which runs first after commit), so the next write starts while
+        this one's later commit hooks (search indexing) finish in its own thread,
+        instead of all of them queueing in one database thread.
+        """
+        from channels.db import database_sync_to_async
+
+        await self.write_lock.acquire()
+        turn = WriteTurn(self.write_lock, asyncio.get_running_loop())
+        token = current_turn.set(turn)
+        try:
+            return await database_sync_to_async(
+                function, thread_sensitive=False, executor=_write_executor()
+            )(*args)
+        finally:
+            current_turn.reset(token)
+            turn.end()
 
     def add(self, connection: Connection) -> None:
         self.connections[id(connection)] = connection
@@ -397,3 +424,44 @@ def use_publisher(layer) -> Publisher:
         publisher = _publishers[(loop, layer)] = Publisher(loop, layer)
     current_publisher.set(publisher)
     return publisher
+
+
+class WriteTurn:
+    """A room write's hold on the room's write lock, released once, from any thread."""
+
+    def __init__(self, lock: asyncio.Lock, loop: asyncio.AbstractEventLoop) -> None:
+        self._lock = lock
+        self._loop = loop
+        self._ended = False
+        self._thread = threading.get_ident()
+
+    def end(self) -> None:
+        if threading.get_ident() == self._thread:
+            self._end()
+        else:
+            self._loop.call_soon_threadsafe(self._end)
+
+    def _end(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self._lock.release()
+
+
+def end_turn() -> None:
+    """Called once a write's broadcasts are queued: the room's next write may start."""
+    turn = current_turn.get()
+    if turn is not None:
+        turn.end()
+
+
+_executor = None
+
+
+def _write_executor():
+    """Threads for room writes (their own, so a crowd's presence updates never delay them)."""
+    global _executor
+    if _executor is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="live-write")
+    return _executor

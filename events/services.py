@@ -89,8 +89,11 @@ def _lock(session: LiveSession) -> LiveSession:
 
 
 def _fan_out_all(session_id: int, messages: list[dict[str, Any]]) -> None:
+    from events.fanout import end_turn
+
     for message in messages:
         fan_out(session_id, message)
+    end_turn()  # in order now: the room's next write may go ahead (events.fanout.Room.write)
 
 
 def _record(

@@ -222,3 +222,47 @@ async def test_a_big_room_is_written_in_slices_so_the_loop_serves_others_meanwhi
     await asyncio.wait_for(watcher, 1)
     assert any(0 < count < 5 for count in seen)  # ran while the first broadcast was half out
     assert all(s.frames == ["public 1", "public 2"] for s in sockets)
+
+
+@pytest.mark.django_db  # writes run under database_sync_to_async (connection clean-up)
+async def test_room_writes_take_turns_that_end_at_their_fan_out():
+    """The next write starts once the previous one's broadcasts are queued, not when it returns."""
+    import threading
+    import time
+
+    layer = InMemoryChannelLayer()
+    socket = Socket()
+    room, connection = await open_connection(layer, socket)
+    publisher = fanout.use_publisher(layer)
+    first_hooks_done = threading.Event()
+    order = []
+
+    def first():
+        order.append("first writes")
+        publisher.submit(GROUP, event(1))
+        fanout.end_turn()  # what services._fan_out_all does after commit
+        time.sleep(0.2)  # later commit hooks (search indexing) still running
+        first_hooks_done.set()
+        return 1
+
+    def second():
+        order.append(f"second writes, first's hooks done: {first_hooks_done.is_set()}")
+        publisher.submit(GROUP, event(2))
+        fanout.end_turn()
+        return 2
+
+    one = asyncio.ensure_future(room.write(first))
+    await asyncio.sleep(0.05)
+    assert await room.write(second) == 2
+    assert await one == 1
+    assert order == ["first writes", "second writes, first's hooks done: False"]
+
+    def fails():
+        raise ValueError("no commit, no fan-out")
+
+    with pytest.raises(ValueError):
+        await room.write(fails)
+    assert not room.write_lock.locked()  # the turn ends when the write returns, too
+    await settle()
+    assert socket.frames == ["public 1", "public 2"]  # published in seq order
+    await room.remove(connection)

@@ -5,10 +5,17 @@ and carry the Django session user (AuthMiddlewareStack).
 """
 
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# A live room's event loop writes each broadcast to every socket while its write threads
+# wait on PostgreSQL. With CPython's default 5 ms GIL switch interval, each query a
+# write thread makes during such a pass waited up to 5 ms for the GIL, so a vote's
+# dozen queries took tens of milliseconds longer in a busy room (the benchmark's tail).
+sys.setswitchinterval(float(os.environ.get("ASGI_SWITCH_INTERVAL", "0.0005")))
 
 # Initialise Django before importing anything that touches models.
 django_asgi_app = get_asgi_application()

@@ -266,3 +266,41 @@ async def test_room_writes_take_turns_that_end_at_their_fan_out():
     await settle()
     assert socket.frames == ["public 1", "public 2"]  # published in seq order
     await room.remove(connection)
+
+
+@pytest.mark.redis
+async def test_each_server_process_gets_one_message_per_broadcast_over_redis(settings):
+    """Two workers (two layer instances, as two processes have) share a room through Redis."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    config = {**settings.CHANNEL_LAYERS["default"]["CONFIG"], "prefix": "huiju-test-workers"}
+    workers = [RedisPubSubChannelLayer(**config) for _ in range(2)]
+    sockets = [[Socket(), Socket()], [Socket()]]
+    rooms, connections = [], []
+    for layer, worker_sockets in zip(workers, sockets, strict=True):
+        for socket in worker_sockets:
+            room, connection = await open_connection(layer, socket)
+            connections.append((room, connection))
+        rooms.append(room)
+    assert rooms[0] is not rooms[1]
+    received = []
+    for room in rooms:  # count the messages each process's listener takes from Redis
+
+        def deliver(message, original=room._deliver):
+            received.append(message["seq"])
+            return original(message)
+
+        room._deliver = deliver
+    try:
+        await workers[0].group_send(GROUP, event(1))
+        for _ in range(50):
+            if all(s.frames for group in sockets for s in group):
+                break
+            await asyncio.sleep(0.05)
+        assert [s.frames for group in sockets for s in group] == [["public 1"]] * 3
+        assert sorted(received) == [1, 1]  # one Redis message per process, not per socket
+    finally:
+        for room, connection in connections:
+            await room.remove(connection)
+        for layer in workers:
+            await layer.flush()

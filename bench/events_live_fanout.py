@@ -532,7 +532,13 @@ def main() -> None:
     parser.add_argument(
         "--loop", default="auto", help="uvicorn's --loop (auto: uvloop if installed)"
     )
-    parser.add_argument("--workers", type=int, default=1, help="server processes (own ports)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes, each on its own port (as behind a load balancer); "
+        "listeners are spread evenly, the members all use the first",
+    )
     parser.add_argument("--senders", type=int, default=40)
     parser.add_argument("--rate", type=float, default=10.0, help="requests per second in total")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per level")

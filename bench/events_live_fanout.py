@@ -604,12 +604,14 @@ def main() -> None:
             )
     good = [r["clients"] for r in results if r["within_500"] >= 0.95]
     print(f"Largest N with 95% of broadcasts within 500 ms: {max(good) if good else 'none'}")
-    at_1000 = next((r for r in results if r["clients"] == 1000), None)
-    if at_1000:
-        met = at_1000["p99"] <= 250 and at_1000["delivered"] == at_1000["expected"]
+    at_1000 = [r for r in results if r["clients"] == 1000]
+    if at_1000:  # every 1,000-client level must meet it (repeat the level to see the spread)
+        met = all(r["p99"] <= 250 and r["delivered"] == r["expected"] for r in at_1000)
+        p99s = ", ".join(f"{r['p99']:.0f}" for r in at_1000)
+        delivered = ", ".join(f"{r['delivered']}/{r['expected']}" for r in at_1000)
         print(
             f"Target (1,000 clients, p99 ≤ 250 ms): {'met' if met else 'NOT met'} "
-            f"(p99 {at_1000['p99']:.0f} ms, {at_1000['delivered']}/{at_1000['expected']} delivered)"
+            f"(p99 {p99s} ms; delivered {delivered})"
         )
 
 

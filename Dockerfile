@@ -1,4 +1,4 @@
-# Huiju web image: Daphne serving HTTP and WebSockets (config.asgi).
+# Huiju web image: uvicorn serving HTTP and WebSockets (config.asgi).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -22,4 +22,12 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
 USER huiju
 
 EXPOSE 8000
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "config.asgi:application"]
+# uvicorn: websockets-sansio WebSockets without per-message deflate (a live room writes
+# each broadcast to every socket; compressing it once per connection costs more CPU than
+# the small JSON frames save), uvloop and httptools. WEB_CONCURRENCY sets the number of
+# worker processes (one per core); each subscribes once to a room's Redis channel.
+# Proxy headers are trusted from FORWARDED_ALLOW_IPS (uvicorn's default: 127.0.0.1).
+ENV WEB_CONCURRENCY=2
+CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
+     "--ws", "websockets-sansio", "--ws-per-message-deflate", "false", \
+     "--loop", "uvloop", "--http", "httptools", "--lifespan", "off", "--proxy-headers"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
 
 
@@ -65,20 +66,14 @@ def hit(key: str, rate: Rate | str, *, now: float | None = None) -> RateLimitRes
 
 
 async def ahit(key: str, rate: Rate | str, *, now: float | None = None) -> RateLimitResult:
-    """Async twin of :func:`hit` for WebSocket consumers."""
-    rate = Rate.parse(rate) if isinstance(rate, str) else rate
-    now = time.time() if now is None else now
-    cache_key, remaining = _window(key, rate.period, now)
-    if await cache.aadd(cache_key, 1, timeout=rate.period + 1):
-        count = 1
-    else:
-        try:
-            count = await cache.aincr(cache_key)
-        except ValueError:
-            await cache.aadd(cache_key, 1, timeout=rate.period + 1)
-            count = 1
-    allowed = count <= rate.limit
-    return RateLimitResult(allowed, count, rate.limit, 0 if allowed else remaining)
+    """Async twin of :func:`hit` for WebSocket consumers: :func:`hit` in a worker thread.
+
+    Django's async cache methods each run in the one thread-sensitive thread that
+    also does every database write, and ``aincr`` is a get and a set, not Redis's
+    atomic INCR; so a busy room's rate checks queued behind its writes, and counts
+    could be lost. One trip to the thread pool, with atomic counting, is neither.
+    """
+    return await sync_to_async(hit, thread_sensitive=False)(key, rate, now=now)
 
 
 def client_ip(request) -> str:

@@ -13,6 +13,8 @@ import json
 import logging
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -21,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from core.ratelimit import ahit
-from events import selectors, services
+from events import fanout, selectors, services
 from events.models import LiveQuestion, LiveSession
 from events.protocol import PROTOCOL_VERSION, error_frame, max_message_bytes
 
@@ -43,9 +45,9 @@ def _db(function):
     return database_sync_to_async(function, thread_sensitive=False)
 
 
-def _is_disconnect(error: Exception) -> bool:
-    """Sending to a client that has just gone away (Daphne raises autobahn's Disconnected)."""
-    return type(error).__name__ in {"Disconnected", "ConnectionClosed"}
+def _cache(method):
+    """A cache call in the thread pool (Django's async cache API queues in the database thread)."""
+    return sync_to_async(method, thread_sensitive=False)
 
 
 def rate(name: str) -> str:
@@ -92,6 +94,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
 
     session_id: int | None = None
     staff: bool = False
+    connection: fanout.Connection | None = None
 
     # --- Connection ---------------------------------------------------------------
 
@@ -102,29 +105,49 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         if found is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.session_id, self.staff = found
-        self.group = services.group_name(self.session_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        await _db(services.presence_join)(
-            session_id=self.session_id, channel_name=self.channel_name, user=self.user
+        session_id, self.staff = found
+        # Broadcasts reach this connection through its room (events.fanout), which is
+        # subscribed to the session's group before this client's sync is read, so the
+        # reply and the broadcasts after it miss nothing. All frames, broadcasts and
+        # the consumer's own, go through one ordered writer.
+        self.connection = fanout.Connection(
+            self.base_send,
+            staff=self.staff,
+            user_id=self._user_id(),
+            server_send=self.scope.get(fanout.SERVER_SEND),
         )
-        await self._schedule_presence()
-        await self.send_json(
-            {
-                "type": "hello",
-                "protocol": PROTOCOL_VERSION,
-                "session_id": self.session_id,
-                "user": self._user_id(),
-                "can_moderate": self.staff,
-                "max_message_bytes": max_message_bytes(),
-            }
+        self.base_send = self.connection.send
+        self.room = await fanout.join(
+            self.channel_layer, session_id, services.group_name(session_id), self.connection
         )
+        self.session_id = session_id
+        fanout.use_publisher(self.channel_layer)  # this connection's writes publish from here
+        try:
+            await self.accept()
+            await _db(services.presence_join)(
+                session_id=self.session_id, channel_name=self.channel_name, user=self.user
+            )
+            await self._schedule_presence()
+            await self.send_json(
+                {
+                    "type": "hello",
+                    "protocol": PROTOCOL_VERSION,
+                    "session_id": self.session_id,
+                    "user": self._user_id(),
+                    "can_moderate": self.staff,
+                    "max_message_bytes": max_message_bytes(),
+                }
+            )
+        except BaseException:
+            await self.room.remove(self.connection)
+            self.session_id = None
+            raise
+        self.connection.release()  # broadcasts follow the hello
 
     async def disconnect(self, code: int) -> None:
         if self.session_id is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.room.remove(self.connection)
         await _db(services.presence_leave)(channel_name=self.channel_name)
         await self._schedule_presence()
 
@@ -140,6 +163,16 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
     # --- Incoming frames -------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if self.connection is None:  # refused (unknown room): nothing to hold back
+            await self._receive(text_data, bytes_data)
+            return
+        self.connection.hold()  # broadcasts follow this request's reply (ack, snapshot…)
+        try:
+            await self._receive(text_data, bytes_data)
+        finally:
+            self.connection.release()
+
+    async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
         ref = None
         try:
             raw = text_data if text_data is not None else (bytes_data or b"")
@@ -179,7 +212,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
                 error_frame("not_found", _("No such question in this session."), ref=ref)
             )
         except Exception as error:
-            if _is_disconnect(error):
+            if fanout.is_disconnect(error):
                 return  # the client left while we were answering; nothing to tell it
             logger.exception("Live room %s: unexpected error handling a frame", self.session_id)
             await self._send_error(
@@ -190,7 +223,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         try:
             await self.send_json(frame)
         except Exception as error:
-            if not _is_disconnect(error):
+            if not fanout.is_disconnect(error):
                 raise
 
     async def _limit(self, name: str) -> None:
@@ -219,6 +252,19 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         if ref is not None:
             frame["ref"] = ref
         await self.send_json(frame)
+
+    async def dispatch(self, message: dict) -> None:
+        """Dispatch without Channels' per-message hop to the database thread.
+
+        ``AsyncConsumer.dispatch`` runs ``close_old_connections`` in the single
+        thread-sensitive thread before every message, so each incoming frame queued
+        behind the room's writes once more. ORM work here always runs under
+        ``database_sync_to_async``, which does the same clean-up itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- Handlers ----------------------------------------------------------------------
 
@@ -260,7 +306,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         body = _str_field(content, "body")
         anonymous = _bool_field(content, "anonymous", False)
         await self._limit("ask")
-        question = await database_sync_to_async(self._ask)(body, anonymous)
+        question = await self.room.write(self._ask, body, anonymous)
         await self._ack(ref, question_id=question.pk, status=question.status)
 
     def _ask(self, body: str, anonymous: bool) -> LiveQuestion:
@@ -274,7 +320,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         question_id = _int_field(content, "question_id")
         up = _bool_field(content, "up", True)
         await self._limit("vote")
-        question = await database_sync_to_async(self._vote)(question_id, up)
+        question = await self.room.write(self._vote, question_id, up)
         await self._ack(ref, question_id=question.pk, vote_count=question.vote_count, up=up)
 
     def _question(self, question_id: int) -> LiveQuestion:
@@ -289,9 +335,9 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         self._require_staff()
         question_id = _int_field(content, "question_id")
         await self._limit("moderate")
-        question = await database_sync_to_async(
+        question = await self.room.write(
             lambda: action(question=self._question(question_id), user=self.user)
-        )()
+        )
         await self._ack(ref, question_id=question.pk, status=question.status)
 
     async def handle_approve(self, content: dict, ref) -> None:
@@ -323,9 +369,9 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
     async def _status(self, content: dict, ref, action) -> None:
         self._require_staff()
         await self._limit("moderate")
-        session = await database_sync_to_async(
+        session = await self.room.write(
             lambda: action(session=LiveSession.objects.get(pk=self.session_id), user=self.user)
-        )()
+        )
         await self._ack(ref, status=session.status)
 
     async def handle_start(self, content: dict, ref) -> None:
@@ -347,24 +393,6 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         "end": handle_end,
     }
 
-    # --- Channel-layer messages ----------------------------------------------------------
-
-    FAN_OUT_HANDLERS = frozenset({"live.event", "live.presence"})
-
-    async def dispatch(self, message: dict) -> None:
-        """Fan-out messages skip Channels' per-message database clean-up.
-
-        ``AsyncConsumer.dispatch`` hops to the single database thread before every
-        message to close stale connections; for broadcasts, which never touch the
-        database, that hop serialised a whole room's deliveries through one thread
-        (the benchmark's bottleneck). ORM work here always runs under
-        ``database_sync_to_async``, which does the same clean-up itself.
-        """
-        if message.get("type") in self.FAN_OUT_HANDLERS:
-            await getattr(self, message["type"].replace(".", "_"))(message)
-        else:
-            await super().dispatch(message)
-
     def _frame(self, seq, payload, public_payload, audience_user_id) -> dict:
         return selectors.frame_for(
             seq=seq,
@@ -375,19 +403,11 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
             staff=self.staff,
         )
 
-    async def live_event(self, message: dict) -> None:
-        audience = message.get("audience_user_id")
-        full = self.staff or (audience is not None and audience == self._user_id())
-        await self.send(text_data=message["staff_text"] if full else message["public_text"])
-
-    async def live_presence(self, message: dict) -> None:
-        await self.send_json({"type": "presence", "attendees": message["attendees"]})
-
     async def _schedule_presence(self) -> None:
         """Announce the attendee count at most once per interval per room (joins coalesce)."""
         interval = presence_interval()
         key = f"live:presence-pending:{self.session_id}"
-        if not await cache.aadd(key, 1, timeout=max(1, int(interval))):
+        if not await _cache(cache.add)(key, 1, timeout=max(1, int(interval))):
             return
         task = asyncio.get_running_loop().create_task(
             _announce_presence(self.channel_layer, self.session_id, interval, key)
@@ -399,7 +419,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
 async def _announce_presence(layer, session_id: int, delay: float, key: str) -> None:
     try:
         await asyncio.sleep(delay)
-        await cache.adelete(key)
+        await _cache(cache.delete)(key)
         count = await _db(services.attendee_count)(session_id=session_id)
         await layer.group_send(
             services.group_name(session_id), {"type": "live.presence", "attendees": count}

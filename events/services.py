@@ -76,8 +76,24 @@ def _require_moderator(user, session: LiveSession) -> None:
 
 
 def _lock(session: LiveSession) -> LiveSession:
-    """Lock the session row for this transaction and return it fresh."""
-    return LiveSession.objects.select_for_update().get(pk=session.pk)
+    """Lock the session row for this transaction and return it fresh.
+
+    Every write locks its session first, so this is also where the transaction's
+    fan-out is registered: its on-commit hook runs before any registered later
+    (search indexing, notifications), and broadcasts do not wait for them.
+    """
+    locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+    locked.pending_messages = []
+    transaction.on_commit(lambda: _fan_out_all(locked.pk, locked.pending_messages))
+    return locked
+
+
+def _fan_out_all(session_id: int, messages: list[dict[str, Any]]) -> None:
+    from events.fanout import end_turn
+
+    for message in messages:
+        fan_out(session_id, message)
+    end_turn()  # in order now: the room's next write may go ahead (events.fanout.Room.write)
 
 
 def _record(
@@ -99,7 +115,11 @@ def _record(
         audience_user_id=audience_user_id,
     )
     message = event_message(event)
-    transaction.on_commit(lambda: fan_out(session.pk, message))
+    pending = getattr(session, "pending_messages", None)
+    if pending is not None:
+        pending.append(message)  # sent by _lock's on-commit hook, before any other
+    else:
+        transaction.on_commit(lambda: fan_out(session.pk, message))
     return event
 
 
@@ -127,11 +147,22 @@ def event_message(event: LiveEvent) -> dict[str, Any]:
 
 
 def fan_out(session_id: int, message: dict[str, Any]) -> None:
-    """Send to the room's group; never raises (the database already has the change)."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
+    """Send to the room's group; never raises (the database already has the change).
+
+    From a live-room consumer's database thread the message is handed to the event
+    loop's publisher (events.fanout.Publisher) and this returns at once; elsewhere
+    (HTTP views, commands) it is published before returning.
+    """
+    from events.fanout import current_publisher
+
     try:
+        publisher = current_publisher.get()
+        if publisher is not None and not publisher.loop.is_closed():
+            publisher.submit(group_name(session_id), message)
+            return
+        layer = get_channel_layer()
+        if layer is None:
+            return
         async_to_sync(layer.group_send)(group_name(session_id), message)
     except Exception:
         logger.exception("Live fan-out failed for session %s; clients will resync", session_id)

@@ -94,6 +94,51 @@ def _rebase(form, post) -> None:
         form.data = data
 
 
+def _titled_post_edit(request, post, *, form_class, save, template, context):
+    """The edit page of a question or article: title, body, tags, sub-domain, resource."""
+    link = post.resource_links.select_related("resource", "version").first()
+    initial = {
+        "title": post.title,
+        "body": post.body,
+        "tags": list(
+            post.tags.order_by(f"{post.kind}_tags__position").values_list("name", flat=True)
+        ),
+        "subdomain": post.subdomain_id,
+        "resource": link.resource.slug if link else None,
+        "version": link.version.version if link and link.version else "",
+        "base_revision": post.revisions.order_by("-number").values_list("number", flat=True)[0],
+    }
+    form = form_class(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            revision = save(
+                editor=request.user,
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                comment=data["comment"],
+                subdomain=data["subdomain"],
+                resources=form.resources(),
+                base_revision=data.get("base_revision"),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _apply_errors(form, error)
+            _rebase(form, post)
+        else:
+            if revision is None:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(request, _("Your edit is saved."))
+            return redirect(post)
+    return render(
+        request,
+        template,
+        {"form": form, "editing": True, **context},
+        status=400 if form.errors else 200,
+    )
+
+
 def _paginate(request, queryset):
     return selectors.CachedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -657,47 +702,13 @@ def question_edit(request, pk: int):
     question = _question(pk)
     if not permissions.can_edit(request.user, question):
         raise PermissionDenied(permissions.denial_reason(request.user, "edit_others"))
-    link = question.resource_links.select_related("resource", "version").first()
-    initial = {
-        "title": question.title,
-        "body": question.body,
-        "tags": list(
-            question.tags.order_by("question_tags__position").values_list("name", flat=True)
-        ),
-        "subdomain": question.subdomain_id,
-        "resource": link.resource.slug if link else None,
-        "version": link.version.version if link and link.version else "",
-        "base_revision": question.revisions.order_by("-number").values_list("number", flat=True)[0],
-    }
-    form = QuestionForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            revision = services.question_edit(
-                question=question,
-                editor=request.user,
-                title=data["title"],
-                body=data["body"],
-                tags=data["tags"],
-                comment=data["comment"],
-                subdomain=data["subdomain"],
-                resources=form.resources(),
-                base_revision=data.get("base_revision"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
-            _rebase(form, question)
-        else:
-            if revision is None:
-                messages.info(request, _("Nothing changed."))
-            else:
-                messages.success(request, _("Your edit is saved."))
-            return redirect(question)
-    return render(
+    return _titled_post_edit(
         request,
-        "community/question_form.html",
-        {"form": form, "editing": True, "question": question, "draft_key": f"q{question.pk}"},
-        status=400 if form.errors else 200,
+        question,
+        form_class=QuestionForm,
+        save=lambda **fields: services.question_edit(question=question, **fields),
+        template="community/question_form.html",
+        context={"question": question, "draft_key": f"q{question.pk}"},
     )
 
 
@@ -924,47 +935,13 @@ def article_edit(request, pk: int):
     article = _article(pk)
     if not permissions.can_edit(request.user, article):
         raise PermissionDenied(_("Only the author or a moderator can edit this."))
-    link = article.resource_links.select_related("resource", "version").first()
-    initial = {
-        "title": article.title,
-        "body": article.body,
-        "tags": list(
-            article.tags.order_by("article_tags__position").values_list("name", flat=True)
-        ),
-        "subdomain": article.subdomain_id,
-        "resource": link.resource.slug if link else None,
-        "version": link.version.version if link and link.version else "",
-        "base_revision": article.revisions.order_by("-number").values_list("number", flat=True)[0],
-    }
-    form = ArticleForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            revision = services.article_edit(
-                article=article,
-                editor=request.user,
-                title=data["title"],
-                body=data["body"],
-                tags=data["tags"],
-                comment=data["comment"],
-                subdomain=data["subdomain"],
-                resources=form.resources(),
-                base_revision=data.get("base_revision"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _apply_errors(form, error)
-            _rebase(form, article)
-        else:
-            if revision is None:
-                messages.info(request, _("Nothing changed."))
-            else:
-                messages.success(request, _("Your edit is saved."))
-            return redirect(article)
-    return render(
+    return _titled_post_edit(
         request,
-        "community/article_form.html",
-        {"form": form, "editing": True, "article": article, "draft_key": f"a{article.pk}"},
-        status=400 if form.errors else 200,
+        article,
+        form_class=ArticleForm,
+        save=lambda **fields: services.article_edit(article=article, **fields),
+        template="community/article_form.html",
+        context={"article": article, "draft_key": f"a{article.pk}"},
     )
 
 

@@ -32,6 +32,13 @@ def pytest_configure(config):
             raise pytest.UsageError(f"CI=true needs real services; unset: {', '.join(missing)}")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last. Their session-wide Playwright (sync API) keeps an event loop
+    running in the main thread until the session ends, and native ``async def`` tests
+    (pytest-asyncio) cannot start their own loop while it runs."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres"):
         _require(

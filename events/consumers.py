@@ -34,6 +34,7 @@ DEFAULT_RATES = {
     "ask": "5/m",
     "vote": "60/m",
     "moderate": "300/m",
+    "schedule": "10/h",  # new sessions scheduled per member (the /live/new/ page)
 }
 CLOSE_NOT_FOUND = 4404
 _background: set[asyncio.Task] = set()

@@ -19,9 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_moderator
+from accounts.roles import is_moderator, is_platform_staff
 from events import signals
 from events.models import (
     MAX_ANSWER_LENGTH,
@@ -431,3 +433,185 @@ def attendee_count(*, session_id: int) -> int:
         guests=Count("pk", filter=Q(user__isnull=True)),
     )
     return counts["members"] + counts["guests"]
+
+
+# --- Scheduling -----------------------------------------------------------------------
+
+SLUG_LENGTH = 80
+RESERVED_SLUGS = {"new"}  # /live/new/ is the scheduling page
+EDITABLE_STATUSES = {LiveSession.Status.SCHEDULED, LiveSession.Status.LIVE}
+
+
+def can_schedule(*, user, platform=None) -> bool:
+    """Platform staff schedule sessions for their platforms; moderators for any."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if getattr(user, "is_suspended", False):
+        return False
+    return is_moderator(user) or is_platform_staff(user, platform)
+
+
+def can_edit(*, user, session: LiveSession) -> bool:
+    """Hosts of the session, staff of its platform and moderators, while it is not over."""
+    if session.status not in EDITABLE_STATUSES:
+        return False
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if getattr(user, "is_suspended", False):
+        return False
+    if is_moderator(user):
+        return True
+    # hosts are usually prefetched (selectors.session_for_page): no query for them
+    if any(h.pk == user.pk for h in session.hosts.all()):
+        return True
+    return is_platform_staff(user, session.platform)
+
+
+def _unique_slug(title: str) -> str:
+    """An ASCII slug from the title, made unique; a random one when the title has no ASCII.
+
+    ``allow_unicode`` stays off here: the events URLs use the ``slug`` path converter,
+    which matches ASCII only, so a Chinese slug would make the session unreachable.
+    """
+    base = slugify(title)[: SLUG_LENGTH - 9].strip("-")
+    if not base:
+        base = f"live-{get_random_string(8, 'abcdefghijklmnopqrstuvwxyz0123456789')}"
+    slug = base
+    while slug in RESERVED_SLUGS or LiveSession.objects.filter(slug=slug).exists():
+        slug = f"{base}-{get_random_string(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}"
+    return slug
+
+
+def _check_schedule(
+    *,
+    platform,
+    starts_at,
+    ends_at,
+    resources,
+    stream_url: str,
+    new: bool,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if ends_at <= starts_at:
+        errors.setdefault("ends_at", []).append(_("The session must end after it starts."))
+    if new and starts_at <= timezone.now():
+        errors.setdefault("starts_at", []).append(_("A new session must start in the future."))
+    if any(resource.platform_id != platform.pk for resource in resources):
+        errors.setdefault("resources", []).append(
+            _("Only the host platform's resources can be linked.")
+        )
+    if stream_url and not stream_url.lower().startswith("https://"):
+        errors.setdefault("stream_url", []).append(_("The stream URL must start with https://."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def live_session_schedule(
+    *,
+    user,
+    platform,
+    title: str,
+    starts_at,
+    ends_at,
+    description: str = "",
+    resources=(),
+    stream_url: str = "",
+    premoderation: bool = False,
+    cohosts=(),
+    moderators=(),
+) -> LiveSession:
+    """Create a scheduled session on ``platform``; ``user`` becomes its first host."""
+    _require_member(user)
+    if not can_schedule(user=user, platform=platform):
+        raise PermissionDenied(_("Only the staff of this platform may schedule its sessions."))
+    resources = list(resources)
+    _check_schedule(
+        platform=platform,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        resources=resources,
+        stream_url=stream_url,
+        new=True,
+    )
+    session = LiveSession.objects.create(
+        slug=_unique_slug(title),
+        title=title,
+        description=description,
+        platform=platform,
+        subdomain_id=platform.subdomain_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        stream_url=stream_url,
+        premoderation=premoderation,
+        status=LiveSession.Status.SCHEDULED,
+    )
+    session.hosts.set([user, *cohosts])
+    session.moderators.set(list(moderators))
+    session.resources.set(resources)
+    return session
+
+
+@transaction.atomic
+def live_session_update(
+    *,
+    session: LiveSession,
+    user,
+    title: str,
+    starts_at,
+    ends_at,
+    description: str = "",
+    resources=(),
+    stream_url: str = "",
+    premoderation: bool = False,
+    hosts=(),
+    moderators=(),
+) -> LiveSession:
+    """Edit a scheduled or live session; open rooms get the new times and settings.
+
+    The platform does not change. ``hosts`` is the full list of hosts (at least one).
+    """
+    _require_member(user)
+    hosts = list(hosts)
+    if not hosts:
+        raise ValidationError({"hosts": [_("A session needs at least one host.")]})
+    session = _lock(session)
+    if session.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            _("A session that is “%(status)s” can no longer be edited.")
+            % {"status": session.get_status_display()}
+        )
+    if not can_edit(user=user, session=session):
+        raise PermissionDenied(_("Only the hosts and platform staff may edit this session."))
+    resources = list(resources)
+    _check_schedule(
+        platform=session.platform,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        resources=resources,
+        stream_url=stream_url,
+        new=False,
+    )
+    session.title = title
+    session.description = description
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    session.stream_url = stream_url
+    session.premoderation = premoderation
+    session.save(
+        update_fields=[
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "stream_url",
+            "premoderation",
+            "updated_at",
+        ]
+    )
+    session.hosts.set(hosts)
+    session.moderators.set(list(moderators))
+    session.resources.set(resources)
+    frame = {"type": "session.status", "session": session_view(session)}
+    _record(session, frame, frame)
+    return session

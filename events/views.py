@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.ratelimit import hit
 from events import selectors, services
 from events.consumers import rate
-from events.forms import AnswerForm, AskForm
+from events.forms import AnswerForm, AskForm, LiveSessionForm
 from events.ics import session_ics as build_ics
 from events.models import LiveQuestion, LiveSession
 from knowledge.models import Subdomain
@@ -58,6 +58,7 @@ def session_list(request):
             "page": past,
             "subdomain": subdomain,
             "subdomains": Subdomain.objects.all(),
+            "can_schedule": services.can_schedule(user=request.user),
         },
     )
 
@@ -70,6 +71,7 @@ def _room_context(request, session: LiveSession, *, staff: bool) -> dict:
         "can_moderate": services.can_moderate(user=request.user, session=session),
         "registered": selectors.is_registered(session=session, user=request.user),
         "registration_count": session.registrations.count(),
+        "can_edit": services.can_edit(user=request.user, session=session),
     }
 
 
@@ -227,3 +229,79 @@ def session_status(request, slug: str):
                     % {"count": threads},
                 )
     return redirect("events:moderate", slug=session.slug)
+
+
+def _session_fields(data: dict) -> dict:
+    return {
+        "title": data["title"],
+        "description": data["description"],
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "resources": data["resources"],
+        "stream_url": data["stream_url"],
+        "premoderation": data["premoderation"],
+        "moderators": data["moderators"],
+    }
+
+
+def _form_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form (per field when it says which)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def session_schedule(request):
+    if not services.can_schedule(user=request.user):
+        raise PermissionDenied
+    form = LiveSessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid() and not _limited(request, "schedule"):
+        try:
+            session = services.live_session_schedule(
+                user=request.user,
+                platform=form.cleaned_data["platform"],
+                cohosts=form.cleaned_data["hosts"],
+                **_session_fields(form.cleaned_data),
+            )
+        except PermissionDenied as error:
+            form.add_error("platform", str(error))
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The session has been scheduled."))
+            return redirect(session)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "events/session_form.html", {"form": form, "editing": False}, status=status
+    )
+
+
+@login_required
+def session_edit(request, slug: str):
+    session = _session(slug)
+    if not services.can_edit(user=request.user, session=session):
+        raise PermissionDenied
+    form = LiveSessionForm(request.POST or None, user=request.user, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.live_session_update(
+                session=session,
+                user=request.user,
+                hosts=form.cleaned_data["hosts"],
+                **_session_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The session has been saved."))
+            return redirect(session)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "events/session_form.html",
+        {"form": form, "editing": True, "session": session},
+        status=status,
+    )

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from api.etag import ETagRetrieveMixin
 from api.pagination import StableCursorPagination
 from api.serializers import SlugRelatedField
-from api.views import since_filter
+from api.views import ID_PATH, since_filter
 from community import selectors, services
 from community.models import Answer, Article, Comment, PostStatus, Question, Tag
 from core.ratelimit import client_ip
@@ -275,7 +275,7 @@ class QuestionViewSet(ETagRetrieveMixin, mixins.CreateModelMixin, viewsets.ReadO
     """Questions: list with filters, a thread with answers and comments, and asking."""
 
     pagination_class = QuestionCursorPagination
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -387,7 +387,7 @@ class AnswerViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Answers (newest first), with their comments; voting and accepting."""
 
     serializer_class = AnswerSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH
 
     def get_queryset(self):
         queryset = (
@@ -450,7 +450,7 @@ class ArticleViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Experience articles (read-only): list with filters, one article with its comments."""
 
     pagination_class = ArticleCursorPagination
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH
 
     def get_serializer_class(self):
         return ArticleSerializer if self.action == "list" else ArticleDetailSerializer
@@ -486,7 +486,7 @@ class CommentViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Comments on questions, answers and articles (newest first)."""
 
     serializer_class = CommentSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH
 
     def get_queryset(self):
         queryset = Comment.objects.filter(is_deleted=False).select_related("author")

@@ -48,6 +48,28 @@ def _resources(question: Question | Article) -> list[str]:
     return found
 
 
+def _titled_document(kind: str, post: Question | Article, **extra) -> SearchDocument:
+    """The search document of a question or an article (same fields, plus ``extra``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        url = post.get_absolute_url()
+    return SearchDocument(
+        kind=kind,
+        object_id=str(post.pk),
+        url=url,
+        title=post.title,
+        body=f"{markdown_to_text(post.body)}\n{_context(post)}".strip(),
+        tags=[tag.name for tag in post.tags.all()],
+        subdomain=post.subdomain.slug if post.subdomain else "",
+        platform=_platform(post.subdomain),
+        resources=_resources(post),
+        author=post.author.username if post.author else "",
+        score=post.score,
+        created_at=post.created_at,
+        updated_at=post.updated_at,
+        **extra,
+    )
+
+
 @register
 class QuestionKind(SearchKind):
     kind = "question"
@@ -66,24 +88,11 @@ class QuestionKind(SearchKind):
     def to_document(self, question: Question) -> SearchDocument | None:
         if question.is_deleted:
             return None
-        with translation.override(settings.LANGUAGE_CODE):
-            url = question.get_absolute_url()
-        return SearchDocument(
-            kind=self.kind,
-            object_id=str(question.pk),
-            url=url,
-            title=question.title,
-            body=f"{markdown_to_text(question.body)}\n{_context(question)}".strip(),
-            tags=[tag.name for tag in question.tags.all()],
-            subdomain=question.subdomain.slug if question.subdomain else "",
-            platform=_platform(question.subdomain),
-            resources=_resources(question),
-            author=question.author.username if question.author else "",
-            score=question.score,
+        return _titled_document(
+            self.kind,
+            question,
             answered=question.answer_count > 0,
             accepted=question.accepted_answer_id is not None,
-            created_at=question.created_at,
-            updated_at=question.updated_at,
         )
 
     def watched(self):
@@ -163,23 +172,7 @@ class ArticleKind(SearchKind):
     def to_document(self, article: Article) -> SearchDocument | None:
         if article.is_deleted:
             return None
-        with translation.override(settings.LANGUAGE_CODE):
-            url = article.get_absolute_url()
-        return SearchDocument(
-            kind=self.kind,
-            object_id=str(article.pk),
-            url=url,
-            title=article.title,
-            body=f"{markdown_to_text(article.body)}\n{_context(article)}".strip(),
-            tags=[tag.name for tag in article.tags.all()],
-            subdomain=article.subdomain.slug if article.subdomain else "",
-            platform=_platform(article.subdomain),
-            resources=_resources(article),
-            author=article.author.username if article.author else "",
-            score=article.score,
-            created_at=article.created_at,
-            updated_at=article.updated_at,
-        )
+        return _titled_document(self.kind, article)
 
     def watched(self):
         return {

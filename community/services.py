@@ -726,6 +726,34 @@ def _next_revision_number(**post) -> int:
     return (Revision.objects.filter(**post).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
+@dataclass(frozen=True)
+class _TitledEdit:
+    tags: list[Tag]
+    tag_names: list[str]
+    tags_changed: bool
+    changed: bool
+
+
+def _titled_edit(post, *, title: str, body: str, tags: Sequence[str], subdomain) -> _TitledEdit:
+    """What an edit of a question or article changes: its resolved tags, and whether the
+    title, body, tags or sub-domain differ from what is stored (inside the edit's lock)."""
+    tag_objects = _resolve_tags(tags)
+    old_names = list(
+        post.tags.order_by(f"{post.kind}_tags__position").values_list("name", flat=True)
+    )
+    names = [tag.name for tag in tag_objects]
+    subdomain_changed = (
+        subdomain is not _UNCHANGED and getattr(subdomain, "pk", None) != post.subdomain_id
+    )
+    tags_changed = names != old_names
+    return _TitledEdit(
+        tags=tag_objects,
+        tag_names=names,
+        tags_changed=tags_changed,
+        changed=title != post.title or body != post.body or tags_changed or subdomain_changed,
+    )
+
+
 def question_edit(
     *,
     question: Question,
@@ -764,23 +792,10 @@ def question_edit(
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         _check_base_revision(base_revision, question=question)
-        tag_objects = _resolve_tags(tags)
-        old_tags = list(
-            question.tags.order_by("question_tags__position").values_list("name", flat=True)
-        )
-        new_tags = [tag.name for tag in tag_objects]
-        changed = (
-            title != question.title
-            or body != question.body
-            or new_tags != old_tags
-            or (
-                subdomain is not _UNCHANGED
-                and getattr(subdomain, "pk", None) != question.subdomain_id
-            )
-        )
+        edit = _titled_edit(question, title=title, body=body, tags=tags, subdomain=subdomain)
         if resources is not _UNCHANGED:
             _set_resources(question, resources)
-        if not changed:
+        if not edit.changed:
             return None
         now = timezone.now()
         question.title, question.body, question.body_html = title, body, html
@@ -794,7 +809,7 @@ def question_edit(
                 "last_activity_at", "last_activity_by",
             ]
         )  # fmt: skip
-        _set_tags(question, tag_objects)
+        _set_tags(question, edit.tags)
         revision = Revision.objects.create(
             question=question,
             number=_next_revision_number(question=question),
@@ -802,7 +817,7 @@ def question_edit(
             comment=comment.strip()[:300],
             title=title,
             body=body,
-            tags=new_tags,
+            tags=edit.tag_names,
             rollback_of=rollback_of,
         )
         _after_edit(question, question, editor)
@@ -1016,31 +1031,18 @@ def article_edit(
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         _check_base_revision(base_revision, article=article)
-        tag_objects = _resolve_tags(tags)
-        old_tags = list(
-            article.tags.order_by("article_tags__position").values_list("name", flat=True)
-        )
-        new_tags = [tag.name for tag in tag_objects]
-        changed = (
-            title != article.title
-            or body != article.body
-            or new_tags != old_tags
-            or (
-                subdomain is not _UNCHANGED
-                and getattr(subdomain, "pk", None) != article.subdomain_id
-            )
-        )
+        edit = _titled_edit(article, title=title, body=body, tags=tags, subdomain=subdomain)
         if resources is not _UNCHANGED:
             _set_article_resources(article, resources)
-        if not changed:
+        if not edit.changed:
             return None
         article.title, article.body, article.body_html = title, body, html
         if subdomain is not _UNCHANGED:
             article.subdomain = subdomain
         article.edited_at = timezone.now()
         article.save(update_fields=["title", "body", "body_html", "subdomain", "edited_at"])
-        if new_tags != old_tags:
-            _set_article_tags(article, tag_objects)
+        if edit.tags_changed:
+            _set_article_tags(article, edit.tags)
         revision = Revision.objects.create(
             article=article,
             number=_next_revision_number(article=article),
@@ -1048,7 +1050,7 @@ def article_edit(
             comment=comment.strip()[:300],
             title=title,
             body=body,
-            tags=new_tags,
+            tags=edit.tag_names,
             rollback_of=rollback_of,
         )
         _after_edit(article, article, editor)

@@ -81,9 +81,9 @@ def answer_state(viewer: Viewer, answer: Answer) -> tuple:
     )
 
 
-def login_url_for(question: Question) -> str:
-    """Where the thread's sign-in links lead (back to the question afterwards)."""
-    return f"{reverse('account_login')}?next={question.get_absolute_url()}"
+def login_url_for(post) -> str:
+    """Where a page's sign-in links lead (back to the question or article afterwards)."""
+    return f"{reverse('account_login')}?next={post.get_absolute_url()}"
 
 
 def _key(prefix: str, post_key: str, state: tuple) -> str:

@@ -94,6 +94,34 @@ def _rebase(form, post) -> None:
         form.data = data
 
 
+def _titled_post_create(request, *, form_class, create, done, template, draft_key):
+    """The ask / write page of a question or article (pre-filled from resource links)."""
+    form = form_class(request.POST or None, initial=_prefill(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = create(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                subdomain=data["subdomain"],
+                resources=form.resources(),
+                ip=client_ip(request),
+            )
+        except (ValidationError, PermissionDenied, services.RateLimited) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(post)
+    return render(
+        request,
+        template,
+        {"form": form, "editing": False, "draft_key": draft_key},
+        status=400 if form.errors else 200,
+    )
+
+
 def _titled_post_edit(request, post, *, form_class, save, template, context):
     """The edit page of a question or article: title, body, tags, sub-domain, resource."""
     link = post.resource_links.select_related("resource", "version").first()
@@ -383,29 +411,13 @@ def _prefill(request) -> dict:
 def question_ask(request):
     if not permissions.can_ask(request.user):
         raise PermissionDenied(permissions.denial_reason(request.user, "ask"))
-    form = QuestionForm(request.POST or None, initial=_prefill(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            question = services.question_ask(
-                author=request.user,
-                title=data["title"],
-                body=data["body"],
-                tags=data["tags"],
-                subdomain=data["subdomain"],
-                resources=form.resources(),
-                ip=client_ip(request),
-            )
-        except (ValidationError, PermissionDenied, services.RateLimited) as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Your question is posted."))
-            return redirect(question)
-    return render(
+    return _titled_post_create(
         request,
-        "community/question_form.html",
-        {"form": form, "editing": False, "draft_key": "ask"},
-        status=400 if form.errors else 200,
+        form_class=QuestionForm,
+        create=services.question_ask,
+        done=_("Your question is posted."),
+        template="community/question_form.html",
+        draft_key="ask",
     )
 
 
@@ -895,7 +907,7 @@ def article_detail(request, pk: int):
         "can_delete": permissions.can_delete(user, article),
         "can_moderate": permissions.can_moderate(user),
         "staff_of": selectors.platform_staff().get(article.author_id, []),
-        "login_url": f"{reverse('account_login')}?next={article.get_absolute_url()}",
+        "login_url": login_url_for(article),
     }
     return render(request, "community/article_detail.html", context)
 
@@ -904,29 +916,13 @@ def article_detail(request, pk: int):
 def article_create(request):
     if not permissions.can_write_article(request.user):
         raise PermissionDenied(permissions.denial_reason(request.user, "ask"))
-    form = ArticleForm(request.POST or None, initial=_prefill(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            article = services.article_create(
-                author=request.user,
-                title=data["title"],
-                body=data["body"],
-                tags=data["tags"],
-                subdomain=data["subdomain"],
-                resources=form.resources(),
-                ip=client_ip(request),
-            )
-        except (ValidationError, PermissionDenied, services.RateLimited) as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Your article is published."))
-            return redirect(article)
-    return render(
+    return _titled_post_create(
         request,
-        "community/article_form.html",
-        {"form": form, "editing": False, "draft_key": "article"},
-        status=400 if form.errors else 200,
+        form_class=ArticleForm,
+        create=services.article_create,
+        done=_("Your article is published."),
+        template="community/article_form.html",
+        draft_key="article",
     )
 
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 import search
 from api.etag import ETagRetrieveMixin
-from api.views import since_filter
+from api.views import ID_PATH, since_filter
 from events.models import LiveSession
 from knowledge.models import TutorialPage
 from search.backends.base import SORTS as SEARCH_SORTS
@@ -75,7 +75,7 @@ class TutorialDetailSerializer(TutorialSerializer):
 class TutorialViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Published, publicly visible tutorials (newest first)."""
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH
 
     def get_serializer_class(self):
         return TutorialSerializer if self.action == "list" else TutorialDetailSerializer

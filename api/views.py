@@ -26,6 +26,10 @@ from api.serializers import (
 )
 from knowledge.models import OpenResource, Platform, ResourceVersion, Subdomain
 
+# Object ids in API paths: at most 18 digits, so every id that matches fits a 64-bit
+# integer column (a longer one is a 404, not a database overflow).
+ID_PATH = r"\d{1,18}"
+
 
 def since_filter(queryset, request, field: str):
     """``?since=<ISO 8601>`` → only objects changed at or after it (400 if unparsable)."""

@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.etag import ETagRetrieveMixin
+from api.views import ID_PATH
 from collaboration import privacy, selectors
 from collaboration.models import CollaborationPost, Interest
 
@@ -89,7 +90,7 @@ class CollaborationPostViewSet(ETagRetrieveMixin, viewsets.ReadOnlyModelViewSet)
     """Collaboration posts: partners sought, skills offered, pilots wanted."""
 
     serializer_class = CollaborationPostSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH
 
     def get_queryset(self):
         params = self.request.query_params

@@ -157,3 +157,14 @@ def test_search_validation(api, db):
     assert api.get("/api/v1/search/?q=x&page=abc").status_code == 400
     assert api.get("/api/v1/search/?q=x&sort=nope").status_code == 400
     assert api.post("/api/v1/search/?q=x").status_code in (401, 403, 405)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["tutorials", "articles", "questions", "answers", "live-sessions", "collaboration/posts"],
+)
+def test_ids_too_long_for_the_database_are_not_found(client, path):
+    """Schemathesis found GET /api/v1/tutorials/<30 digits>/ overflowing SQLite's integer
+    column (a 500); ids in API paths are bounded, so such an id never reaches the database."""
+    response = client.get(f"/api/v1/{path}/540675288312294576676329025925/")
+    assert response.status_code == 404

@@ -82,12 +82,27 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=3000)
     parser.add_argument("--tags", type=int, default=600)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--years", type=float, default=3.0, help="questions are spread over this many past years"
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
     generate(args)
+
+
+def _restore_dates(table: str, column: str, ids: list[int], dates: list) -> None:
+    """Set ``column`` back to the generated dates (``auto_now_add`` replaced them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} t SET {column} = v.value "  # noqa: S608 - names are constants
+            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, value) WHERE t.id = v.id",
+            [ids, dates],
+        )
 
 
 def phase(name: str, started: float) -> float:
@@ -148,7 +163,7 @@ def generate(args) -> None:
     comment_pool = [(text, str(render_markdown(text))) for text in COMMENTS]
 
     now = timezone.now()
-    span = 2 * 365 * 24 * 3600
+    span = int(args.years * 365 * 24 * 3600)
     done = 0
     while done < args.questions:
         size = min(BATCH, args.questions - done)
@@ -159,7 +174,9 @@ def generate(args) -> None:
                 zh = rng.random() < 0.6
                 title = rng.choice(TITLES_ZH if zh else TITLES_EN).format(a=a, b=b)
                 body, html = pool[rng.randrange(len(pool))]
-                created = now - timedelta(seconds=rng.randrange(span))
+                # Questions arrive in time order (as on a real site), a little jittered.
+                age = span * (1 - (done + i) / args.questions) + rng.randrange(3600)
+                created = now - timedelta(seconds=age)
                 questions.append(
                     Question(
                         author_id=rng.choice(users).pk,
@@ -172,7 +189,15 @@ def generate(args) -> None:
                         last_activity_at=created + timedelta(hours=rng.randint(0, 500)),
                     )
                 )
+            # auto_now_add overwrites the generated dates: put them back.
+            asked = [q.created_at for q in questions]
+            active = [q.last_activity_at for q in questions]
             questions = Question.objects.bulk_create(questions, batch_size=BATCH)
+            ids = [q.pk for q in questions]
+            _restore_dates("community_question", "created_at", ids, asked)
+            _restore_dates("community_question", "last_activity_at", ids, active)
+            for question, created in zip(questions, asked, strict=True):
+                question.created_at = created
             links, answers, comments, votes = [], [], [], []
             for question in questions:
                 chosen = set(rng.choices(tags, weights=weights, k=rng.randint(1, 5)))
@@ -208,7 +233,9 @@ def generate(args) -> None:
                             Vote(user=voter, question=question, value=rng.choice([1, 1, 1, -1]))
                         )
             QuestionTag.objects.bulk_create(links, batch_size=BATCH)
+            answered = [a.created_at for a in answers]
             answers = Answer.objects.bulk_create(answers, batch_size=BATCH)
+            _restore_dates("community_answer", "created_at", [a.pk for a in answers], answered)
             for answer in answers:
                 if rng.random() < 0.4:
                     text, html = comment_pool[rng.randrange(len(comment_pool))]

@@ -4,22 +4,40 @@ PostgreSQL: a stored ``tsvector`` (``simple`` configuration over jieba-segmented
 Simplified-folded, stemmed text; title A, tags B, body C) with a GIN index;
 ``ts_rank_cd`` combined with votes and recency. Ranking every match does not scale
 (a broad word matches a fifth of the corpus), so PostgreSQL first takes a capped
-candidate set from the GIN index — the best ``CANDIDATES`` matches by a stored,
-query-independent ``prior`` plus the best as many among title/tag matches — and
-ranks, counts and facets only those; ``total`` is exact below the cap and flagged
-``capped`` at it. SQLite (the embedded demo): the
-same segmented text matched with LIKE and ranked in Python with the same weights.
+candidate set — the best ``CANDIDATES`` matches by a stored, query-independent
+``prior`` plus the best as many among title/tag matches — and ranks, counts and
+facets only those; ``total`` is exact below the cap and flagged ``capped`` at it.
+
+Picking "the best N by prior" must not read every match's row (a heap page each,
+the cost that dominates at 100,000 questions). So the vectors also carry *marker*
+lexemes, which the tokenizer can never produce (they start with ``~``):
+
+- the filters (``~k:question``, ``~s:<subdomain>``, ``~p:<platform>``, ``~t:<tag>``,
+  ``~r:<resource>``, ``~answered``/``~unanswered``, ``~accepted``/``~unaccepted``,
+  ``~v:<n>`` for score ≥ n at fixed steps), so GIN intersects operators with words;
+- the prior's *band* at three granularities (``~b1:``, ``~b2:``, ``~b3:``), so "every
+  band at or above t" is a short OR of lexemes and GIN answers "matches among the
+  best-prior few percent" without touching the rest.
+
+A query counts its matches from the index first (no row is read for a count when
+the pages are all-visible), picks the highest band threshold expected to hold about
+twice the cap, and widens it if fewer than the cap turn up: the candidates are
+exactly those of an unrestricted pass, read from a few thousand rows instead of
+every match. SQLite (the embedded demo): the same segmented text matched with LIKE
+and ranked in Python with the same weights.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -37,6 +55,8 @@ from search.backends.base import (
 )
 from search.models import SearchEntry
 from search.registry import SearchDocument
+
+logger = logging.getLogger(__name__)
 
 MAX_BODY = 20_000
 #: Matches PostgreSQL ranks per query (``SEARCH["CANDIDATES"]`` overrides).
@@ -110,6 +130,43 @@ TITLE_VECTOR_SQL = (
 _VECTOR_ONLY = {"title_seg", "tags_seg", "body_seg"}
 _COLUMN_NAMES = ", ".join(column for column, _ in _UPSERT_COLUMNS)
 
+#: Prior bands: the finest is 0.02 wide (about three weeks of age); each coarser
+#: level groups ``BAND_FANOUT`` of the level below. Priors are clamped to
+#: [0, (BAND_MAX + 1) × BAND_WIDTH), i.e. content from 2020 to about 2120.
+BAND_WIDTH = 0.02
+BAND_FANOUT = 8
+BAND_MAX = 1535
+BAND_LEVELS = 3
+#: Score steps with a ``~v:<n>`` marker (score ≥ n), for ``score:N``.
+SCORE_STEPS = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
+#: A row's fine band, from its prior (SQL; the same expression builds the histogram).
+BAND_SQL = f"LEAST(GREATEST(floor({{t}}prior / {BAND_WIDTH}), 0), {BAND_MAX})::int"
+#: The marker lexemes of a row (SQL over its columns), appended to both vectors.
+MARKERS_SQL = (
+    "array_to_tsvector(array_remove(ARRAY["
+    "'~k:' || {t}kind, "
+    "CASE WHEN {t}subdomain <> '' THEN '~s:' || {t}subdomain END, "
+    "CASE WHEN {t}platform <> '' THEN '~p:' || {t}platform END, "
+    "CASE WHEN {t}answered THEN '~answered' ELSE '~unanswered' END, "
+    "CASE WHEN {t}accepted THEN '~accepted' ELSE '~unaccepted' END, "
+    "'~b1:' || {band}, '~b2:' || ({band} / {fanout}), '~b3:' || ({band} / {fanout2})"
+    "], NULL) "
+    "|| ARRAY(SELECT '~t:' || v FROM jsonb_array_elements_text({t}tags) v WHERE v <> '') "
+    "|| ARRAY(SELECT '~r:' || v FROM jsonb_array_elements_text({t}resources) v WHERE v <> '') "
+    "|| ARRAY(SELECT '~v:' || n FROM unnest(ARRAY[{steps}]) n WHERE {t}score >= n))"
+)
+
+
+def markers_sql(table: str = "") -> str:
+    """``MARKERS_SQL`` over the columns of ``table`` (an alias with its dot, or "")."""
+    return MARKERS_SQL.format(
+        t=table,
+        band=BAND_SQL.format(t=table),
+        fanout=BAND_FANOUT,
+        fanout2=BAND_FANOUT**2,
+        steps=",".join(str(step) for step in SCORE_STEPS),
+    )
+
 
 def _select(column: str) -> str:
     return "''" if column in _VECTOR_ONLY else f"t.{column}"
@@ -118,10 +175,11 @@ def _select(column: str) -> str:
 _UPSERT_SQL = (
     f"INSERT INTO search_searchentry ({_COLUMN_NAMES}, search_vector, title_vector) "  # noqa: S608 - fixed columns
     f"SELECT {', '.join(_select(column) for column, _ in _UPSERT_COLUMNS)}, "
-    f"{VECTOR_SQL.format(t='t.')}, {TITLE_VECTOR_SQL.format(t='t.')} "
+    f"{VECTOR_SQL.format(t='t.')} || m.markers, {TITLE_VECTOR_SQL.format(t='t.')} || m.markers "
     "FROM jsonb_to_recordset(%s::jsonb) AS t("
     + ", ".join(f"{column} {sql_type}" for column, sql_type in _UPSERT_COLUMNS)
-    + ") ON CONFLICT (kind, object_id) DO UPDATE SET "
+    + f"), LATERAL (SELECT {markers_sql('t.')} AS markers) m "
+    "ON CONFLICT (kind, object_id) DO UPDATE SET "
     + ", ".join(
         f"{column} = EXCLUDED.{column}"
         for column, _ in [*_UPSERT_COLUMNS, ("search_vector", ""), ("title_vector", "")]
@@ -233,6 +291,88 @@ def tsquery_source(terms: list[analysis.Term], *, match_any: bool, weights: str 
         else:
             groups.append(_lexeme(term.token) + suffix)
     return (" | " if match_any else " & ").join(groups)
+
+
+#: Rows a band-restricted pass aims to read, as a multiple of the cap.
+BAND_SAFETY = 2.0
+#: Above this share of all entries, restricting to bands saves too little.
+BAND_MAX_SHARE = 0.5
+#: Statement runs per search: the band plan, a widened one, then unrestricted.
+MAX_ATTEMPTS = 3
+HISTOGRAM_CACHE_KEY = "search:prior-bands:v1"
+HISTOGRAM_SECONDS = 300
+
+
+def _lexemes(values: list[str]) -> str:
+    quoted = [_lexeme(value) for value in values]
+    return quoted[0] if len(quoted) == 1 else "(" + " | ".join(quoted) + ")"
+
+
+def filter_markers(query) -> list[str]:
+    """The query's operators as marker tsquery groups (each must match; see ``MARKERS_SQL``).
+
+    Only exact equivalents: an operator without a marker (``user:``, phrases, a
+    negative ``score:``) stays a plain SQL condition, and every operator is applied
+    as SQL too, so markers only ever narrow what the index returns.
+    """
+    groups = []
+    if query.kinds:
+        groups.append(_lexemes([f"~k:{kind}" for kind in query.kinds]))
+    if query.subdomains:
+        groups.append(_lexemes([f"~s:{slug}" for slug in query.subdomains]))
+    if query.platforms:
+        groups.append(_lexemes([f"~p:{slug}" for slug in query.platforms]))
+    groups += [_lexeme(f"~t:{analysis.fold(tag)}") for tag in query.tags if tag]
+    groups += [_lexeme(f"~r:{resource.lower()}") for resource in query.resources if resource]
+    if query.answered is not None:
+        groups.append(_lexeme("~answered" if query.answered else "~unanswered"))
+    if query.accepted is not None:
+        groups.append(_lexeme("~accepted" if query.accepted else "~unaccepted"))
+    if query.min_score is not None:
+        steps = [step for step in SCORE_STEPS if step <= query.min_score]
+        if steps:
+            groups.append(_lexeme(f"~v:{steps[-1]}"))
+    return groups
+
+
+def band_lexemes(threshold: int) -> list[str]:
+    """Marker lexemes covering every fine band >= ``threshold`` (coarser levels where aligned)."""
+    lexemes, start = [], max(threshold, 0)
+    for level in range(1, BAND_LEVELS):
+        end = -(-start // BAND_FANOUT) * BAND_FANOUT
+        lexemes += [f"~b{level}:{band}" for band in range(start, end)]
+        start = end // BAND_FANOUT
+    top = BAND_MAX // BAND_FANOUT ** (BAND_LEVELS - 1)
+    lexemes += [f"~b{BAND_LEVELS}:{band}" for band in range(start, top + 1)]
+    return lexemes
+
+
+def band_source(threshold: int) -> str:
+    """tsquery text: the row's prior band is at least ``threshold``."""
+    return _lexemes(band_lexemes(threshold))
+
+
+def band_share(histogram: list[tuple[int, int]], threshold: int) -> float:
+    """Share of all entries whose band is at least ``threshold``."""
+    total = sum(count for _, count in histogram)
+    return sum(count for band, count in histogram if band >= threshold) / total if total else 0.0
+
+
+def band_threshold(histogram: list[tuple[int, int]], share: float) -> int | None:
+    """The highest band whose entries at or above it make up ``share`` of all entries.
+
+    ``histogram`` is (band, entries), highest band first. None means "do not
+    restrict": the share is too large to save much, or nothing is known.
+    """
+    total = sum(count for _, count in histogram)
+    if not total or share >= BAND_MAX_SHARE:
+        return None
+    running = 0
+    for band, count in histogram:
+        running += count
+        if running >= share * total:
+            return band if band > 0 else None
+    return None
 
 
 class DatabaseBackend(SearchBackend):
@@ -370,51 +510,140 @@ class DatabaseBackend(SearchBackend):
         source = tsquery_source(terms, match_any=request.match_any, weights=weights)
         return SearchQuery(source, search_type="raw", config="simple")
 
-    def _candidates_sql(self, request: SearchRequest, terms, column: str) -> tuple[str, tuple]:
+    def _match(self, terms, request: SearchRequest, markers: list[str]) -> tuple[str, list]:
+        """The tsquery (SQL, params) of the words and marker groups, or ("", []) for none."""
+        parts, params = [], []
+        if terms:
+            parts.append("to_tsquery('simple', %s)")
+            params.append(tsquery_source(terms, match_any=request.match_any))
+        if markers:
+            parts.append("%s::tsquery")
+            params.append(" & ".join(markers))
+        return " && ".join(parts), params
+
+    def _candidates_sql(
+        self, request: SearchRequest, terms, column: str, band: int | None = None
+    ) -> tuple[str, tuple]:
         """The best ``candidates`` matches of ``column`` by ``prior``, as SQL.
 
-        A GIN bitmap scan, then a top-N sort on a plain column (nothing is ranked
-        here); the row carries what the facets and the ranking need, the vector
-        only as a TOAST pointer until it is ranked.
+        A GIN bitmap scan (words, filter markers and, when ``band`` is given, only
+        rows whose prior band is at least ``band``), then a top-N sort on a plain
+        column (nothing is ranked here); the row carries what the facets and the
+        ranking need.
         """
         qs = self.filtered(request)
-        if terms:
-            qs = qs.filter(**{column: self._tsquery(terms, request)})
+        markers = filter_markers(request.query)
+        if band is not None:
+            markers.append(band_source(band))
+        match, params = self._match(terms, request, markers)
+        if match:
+            qs = qs.filter(
+                RawSQL(  # noqa: S611 - the column is ours, the queries parameters
+                    f"search_searchentry.{column} @@ ({match})", params, output_field=BooleanField()
+                )
+            )
         qs = qs.order_by("-prior", "-id").values(*_CANDIDATE_FIELDS)[: self.candidates]
         return qs.query.sql_with_params()
 
-    def _search_postgres(self, request: SearchRequest, terms) -> BackendResults:
-        """Candidates, total, facets and the ranked page in one statement.
+    def _match_counts(self, request: SearchRequest, terms) -> tuple[int, int] | None:
+        """Matches of the words and filter markers in the vectors and in the title vectors.
 
-        Candidates: the top ``candidates`` matches by ``prior``; when that hits the
-        cap with fewer title/tag matches than the page shows, also the top as many
-        among matches in the title or tags (their own small vector and GIN index),
-        so an old or unvoted item whose title is the query still reaches the
-        ranking. (When the best-prior matches already fill the page with title
-        matches, that second pass — the most expensive one for a broad word — is
-        skipped.) Totals and facets count the candidates.
+        Counted from the GIN indexes alone where the pages are all-visible (nothing is
+        read for a count); operators without a marker are not applied, so these are
+        upper bounds. None when the query has neither words nor markers.
         """
+        match, params = self._match(terms, request, filter_markers(request.query))
+        if not match:
+            return None
+        title = (
+            f"(SELECT count(*) FROM search_searchentry WHERE title_vector @@ ({match}))"  # noqa: S608 - built here
+            if terms
+            else "0"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM search_searchentry WHERE search_vector @@ ({match})), "  # noqa: S608 - built here
+                f"{title}",
+                params * 2 if terms else params,
+            )
+            body, titled = cursor.fetchone()
+        return body, titled
+
+    def band_histogram(self) -> list[tuple[int, int]]:
+        """Entries per prior band, highest band first (cached for a few minutes)."""
+        try:
+            cached = cache.get(HISTOGRAM_CACHE_KEY)
+        except Exception:  # a cache outage must not stop search
+            logger.warning("search: band histogram cache unavailable", exc_info=True)
+            cached = None
+        if cached is not None:
+            return cached
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {BAND_SQL.format(t='')} AS band, count(*) FROM search_searchentry "  # noqa: S608 - constant SQL
+                "GROUP BY band ORDER BY band DESC"
+            )
+            histogram = [(band, count) for band, count in cursor.fetchall()]
+        try:
+            cache.set(HISTOGRAM_CACHE_KEY, histogram, HISTOGRAM_SECONDS)
+        except Exception:
+            logger.warning("search: band histogram not cached", exc_info=True)
+        return histogram
+
+    def _band_for(self, matches: int) -> int | None:
+        """The band threshold whose rows should hold about ``BAND_SAFETY`` × the cap."""
+        if matches <= BAND_SAFETY * self.candidates:
+            return None
+        return band_threshold(self.band_histogram(), BAND_SAFETY * self.candidates / matches)
+
+    def _widen(self, band: int | None, found: int) -> int | None:
+        """A lower threshold after ``found`` (< cap) candidates came from ``band``."""
+        if band is None:
+            return None
+        histogram = self.band_histogram()
+        share = band_share(histogram, band)
+        if not found or not share:
+            return None
+        needed = BAND_SAFETY * self.candidates / (found / share)
+        lower = band_threshold(histogram, max(needed, 2 * share))
+        return None if lower is None or lower >= band else lower
+
+    def _statement(
+        self, request: SearchRequest, terms, body_band: int | None, title_band: int | None
+    ) -> tuple[str, list]:
+        """Candidates, their counts, total, facets and the ranked page as one statement."""
         cap = self.candidates
-        body_sql, body_params = self._candidates_sql(request, terms, "search_vector")
+        body_sql, body_params = self._candidates_sql(request, terms, "search_vector", body_band)
         ctes = [f"body AS MATERIALIZED ({body_sql})"]
         params: list = [*body_params]
+        parts = ["(SELECT 'body_n', NULL::text, count(*), NULL::float8, 0 FROM body)"]
         if terms:
-            title_sql, title_params = self._candidates_sql(request, terms, "title_vector")
+            source = tsquery_source(terms, match_any=request.match_any)
+            title_sql, title_params = self._candidates_sql(
+                request, terms, "title_vector", title_band
+            )
+            ctes.append(
+                "gate AS MATERIALIZED (SELECT (SELECT count(*) FROM body) >= %s AND "
+                "(SELECT count(*) FROM body WHERE title_vector @@ to_tsquery('simple', %s)) "
+                "< %s AS open)"
+            )
+            params += [cap, source, request.offset + request.limit]
             ctes.append(
                 f"titled AS MATERIALIZED (SELECT * FROM ({title_sql}) t "  # noqa: S608 - Django-built SQL
-                "WHERE (SELECT count(*) FROM body) >= %s AND (SELECT count(*) FROM body "
-                "WHERE title_vector @@ to_tsquery('simple', %s)) < %s)"
+                "WHERE (SELECT open FROM gate))"
             )
-            source = tsquery_source(terms, match_any=request.match_any)
-            params += [*title_params, cap, source, request.offset + request.limit]
+            params += title_params
             ctes.append(
                 "cand AS (SELECT * FROM body UNION ALL SELECT * FROM titled t "
                 "WHERE NOT EXISTS (SELECT 1 FROM body b WHERE b.id = t.id))"
             )
+            parts += [
+                "(SELECT 'titled_n', NULL::text, count(*), NULL::float8, 0 FROM titled)",
+                "(SELECT 'gate', NULL::text, open::int, NULL::float8, 0 FROM gate)",
+            ]
         else:
             ctes.append("cand AS (SELECT * FROM body)")
-        parts = ["(SELECT 'total', NULL::text, count(*), NULL::float8, 0 FROM cand)"]
-        limits: list = []
+        parts.append("(SELECT 'total', NULL::text, count(*), NULL::float8, 0 FROM cand)")
         if request.with_facets:
             for facet, column in (
                 ("kind", "kind"),
@@ -434,47 +663,89 @@ class DatabaseBackend(SearchBackend):
                     f"(SELECT jsonb_array_elements_text({column}) AS v FROM cand) x "
                     "GROUP BY v ORDER BY n DESC, v LIMIT %s)"
                 )
-            limits = [max(request.facet_size, 100)] + [request.facet_size] * 4
-        ranked = bool(terms) and request.sort == "relevance"
-        if ranked:
+        if bool(terms) and request.sort == "relevance":
             parts.append(
                 "(SELECT 'hit', id::text, NULL::bigint, rank, "  # noqa: S608 - fixed SQL
                 "row_number() OVER (ORDER BY rank DESC, created_at DESC, id DESC)::int "
                 f"FROM (SELECT id, created_at, {_RANK_SQL} AS rank FROM cand) r "
                 "ORDER BY rank DESC, created_at DESC, id DESC LIMIT %s OFFSET %s)"
             )
-            rank_params = [
+        statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
+        if request.with_facets:
+            params += [max(request.facet_size, 100)] + [request.facet_size] * 4
+        if bool(terms) and request.sort == "relevance":
+            params += [
                 PG_WEIGHTS,
                 tsquery_source(terms, match_any=request.match_any),
                 YEAR_SECONDS,
                 request.limit,
                 request.offset,
             ]
-        else:
-            rank_params = []
-        statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
-        facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-        total, ranks = 0, []
-        with connection.cursor() as cursor:
-            cursor.execute(statement, (*params, *limits, *rank_params))
-            for part, value, count, rank, position in cursor.fetchall():
-                if part == "total":
-                    total = count
-                elif part == "hit":
-                    ranks.append((position, int(value), rank or 0.0))
-                else:
-                    facets[part].append((value, count))
+        return statement, params
+
+    def _search_postgres(self, request: SearchRequest, terms) -> BackendResults:
+        """Candidates, total, facets and the ranked page in one statement.
+
+        Candidates: the top ``candidates`` matches by ``prior``; when that hits the
+        cap with fewer title/tag matches than the page shows, also the top as many
+        among matches in the title or tags (their own small vector and GIN index),
+        so an old or unvoted item whose title is the query still reaches the
+        ranking. Totals and facets count the candidates.
+
+        Both passes read only rows in the best prior bands when the index counts
+        show that those hold enough matches (see the module docstring); a pass that
+        comes up short of the cap is repeated over more bands, so the candidates
+        are always exactly those of an unrestricted pass.
+        """
+        cap = self.candidates
+        counts = self._match_counts(request, terms) if self.config.get("BANDS", True) else None
+        if counts is not None and not counts[0]:
+            return BackendResults(hits=[], total=0, facets=self._empty_facets())
+        body_band = self._band_for(counts[0]) if counts else None
+        title_band = self._band_for(counts[1]) if counts else None
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt == MAX_ATTEMPTS - 1:
+                body_band = title_band = None
+            statement, params = self._statement(request, terms, body_band, title_band)
+            facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
+            found: dict[str, int] = {}
+            ranks = []
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                for part, value, count, rank, position in cursor.fetchall():
+                    if part == "hit":
+                        ranks.append((position, int(value), rank or 0.0))
+                    elif part in FACETS:
+                        facets[part].append((value, count))
+                    else:
+                        found[part] = count
+            body_short = body_band is not None and found["body_n"] < cap
+            title_short = title_band is not None and found.get("gate") and found["titled_n"] < cap
+            if not (body_short or title_short):
+                break
+            if body_short:
+                body_band = self._widen(body_band, found["body_n"])
+            if title_short:
+                title_band = self._widen(title_band, found["titled_n"])
+        total = found["total"]
         if not total:
             return BackendResults(hits=[], total=0, facets=self._empty_facets())
-        if ranked:
+        if ranks:
             ranks.sort()
             rows = SearchEntry.objects.only(*_ENTRY_FIELDS).in_bulk([pk for _, pk, _ in ranks])
             hits = [RawHit(document_from_entry(rows[pk]), rank) for _, pk, rank in ranks]
         else:
             # Newest / most voted: exact over every match (index-ordered, nothing ranked).
             page = self.filtered(request)
-            if terms:
-                page = page.filter(search_vector=self._tsquery(terms, request))
+            match, match_params = self._match(terms, request, filter_markers(request.query))
+            if match:
+                page = page.filter(
+                    RawSQL(  # noqa: S611 - built here, values are parameters
+                        f"search_searchentry.search_vector @@ ({match})",
+                        match_params,
+                        output_field=BooleanField(),
+                    )
+                )
             page = page.only(*_ENTRY_FIELDS).order_by(*self._order(request.sort))
             rows = list(page[request.offset : request.offset + request.limit])
             hits = [RawHit(document_from_entry(e), 0.0) for e in rows]

@@ -1,0 +1,260 @@
+"""Marker lexemes and prior bands: PostgreSQL reads only the best-prior rows, same results.
+
+The unit tests need no database; the equivalence tests compare a banded backend with
+one that reads every match (``BANDS: False``) over a corpus spread across six years.
+"""
+
+import importlib
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from search.backends import database
+from search.backends.base import SearchRequest
+from search.backends.database import (
+    BAND_FANOUT,
+    BAND_LEVELS,
+    BAND_MAX,
+    DatabaseBackend,
+    band_lexemes,
+    band_share,
+    band_threshold,
+    filter_markers,
+    markers_sql,
+)
+from search.models import SearchEntry
+from search.query import parse
+from search.registry import SearchDocument
+
+CAP = 6
+
+
+def _covered(lexemes: list[str]) -> list[int]:
+    """The fine bands a list of band lexemes stands for."""
+    bands = []
+    for lexeme in lexemes:
+        level, _, index = lexeme.removeprefix("~b").partition(":")
+        width = BAND_FANOUT ** (int(level) - 1)
+        bands += range(int(index) * width, (int(index) + 1) * width)
+    return bands
+
+
+@pytest.mark.parametrize("threshold", [0, 1, 7, 8, 9, 63, 64, 65, 100, 511, 512, 1000, BAND_MAX])
+def test_band_lexemes_cover_every_band_at_or_above_the_threshold_once(threshold):
+    covered = _covered(band_lexemes(threshold))
+    assert sorted(covered) == list(range(threshold, BAND_MAX + 1))
+    assert len(band_lexemes(threshold)) <= 2 * (BAND_FANOUT - 1) + 24
+
+
+def test_band_levels_match_the_sql():
+    assert BAND_LEVELS == 3
+    assert (BAND_MAX + 1) % BAND_FANOUT ** (BAND_LEVELS - 1) == 0
+    sql = markers_sql("t.")
+    assert "'~b1:' ||" in sql and "'~b2:' ||" in sql and "'~b3:' ||" in sql
+    assert f"/ {BAND_FANOUT * BAND_FANOUT})" in sql
+
+
+def test_band_threshold_picks_the_highest_band_holding_the_share():
+    histogram = [(50, 10), (40, 10), (30, 30), (20, 50)]  # 100 entries, highest first
+    assert band_threshold(histogram, 0.05) == 50
+    assert band_threshold(histogram, 0.10) == 50
+    assert band_threshold(histogram, 0.11) == 40
+    assert band_threshold(histogram, 0.45) == 30
+    assert band_threshold(histogram, 0.5) is None  # too large a share to save much
+    assert band_threshold([], 0.1) is None
+    assert band_threshold([(0, 100)], 0.1) is None  # band 0 is everything
+    assert band_share(histogram, 40) == pytest.approx(0.2)
+    assert band_share([], 40) == 0.0
+
+
+def test_operators_become_marker_groups():
+    query = parse(
+        "点云 is:question is:answer [Apollo] [點雲] resource:Apollo@9.0 subdomain:city-brain "
+        "is:unanswered is:accepted score:4 user:lihua"
+    )
+    query.platforms = ["baidu"]
+    assert filter_markers(query) == [
+        "('~k:question' | '~k:answer')",
+        "'~s:city-brain'",
+        "'~p:baidu'",
+        "'~t:apollo'",
+        "'~t:点云'",
+        "'~r:apollo@9.0'",
+        "'~unanswered'",
+        "'~accepted'",
+        "'~v:3'",  # the step below 4; score >= 4 stays an SQL condition
+    ]
+    assert filter_markers(parse('score:0 user:x "a b"')) == []  # no exact marker for these
+    assert filter_markers(parse("[it's]")) == ["'~t:it''s'"]
+
+
+def test_the_migration_marks_rows_as_indexing_does():
+    migration = importlib.import_module("search.migrations.0004_entry_markers")
+    assert markers_sql("") == migration.MARKERS
+
+
+# --- PostgreSQL ---------------------------------------------------------------------
+
+WORDS = ["仿真", "点云", "speech", "latency", "部署", "docker"]
+
+
+def _corpus(seed: int = 5) -> list[SearchDocument]:
+    rng = random.Random(seed)
+    now = timezone.now()
+    documents = []
+    for i in range(90):
+        words = rng.sample(WORDS, 3)
+        created = now - timedelta(days=rng.randint(0, 6 * 365))
+        documents.append(
+            SearchDocument(
+                kind=rng.choice(["question", "answer", "article"]),
+                object_id=str(i),
+                url=f"/q/{i}/",
+                title=" ".join(words[:2]) + f" #{i}",
+                body=" ".join(rng.choices(WORDS, k=6)),
+                tags=rng.sample(["apollo", "pytorch", "点云"], rng.randint(0, 2)),
+                subdomain=rng.choice(["autonomous-driving", "intelligent-voice"]),
+                platform=rng.choice(["baidu", "iflytek", ""]),
+                resources=rng.choice([[], ["apollo"], ["apollo", "apollo@9.0"]]),
+                author=rng.choice(["lihua", "alex"]),
+                score=rng.choice([-2, 0, 0, 1, 3, 7, 40]),
+                answered=rng.random() < 0.5,
+                accepted=rng.random() < 0.2,
+                created_at=created,
+                updated_at=created,
+            )
+        )
+    return documents
+
+
+QUERIES = [
+    "仿真",
+    "speech",
+    "仿真 点云",
+    "speech latency",
+    "docker is:question",
+    "[apollo]",
+    "is:answer",
+    "[点云] 部署",
+    "resource:apollo@9.0 仿真",
+    "subdomain:intelligent-voice speech",
+    "score:3 点云",
+    "score:5",
+    "is:unanswered 部署",
+    "is:accepted",
+    "user:lihua speech",
+    '"speech latency"',
+    "仿真 OR nothing",
+]
+
+
+def _outcome(backend, text, **options):
+    result = backend.search(SearchRequest(parse(text), **options))
+    return (
+        [(h.document.object_id, round(h.rank, 6)) for h in result.hits],
+        result.total,
+        result.capped,
+        {facet: sorted(values) for facet, values in result.facets.items()},
+    )
+
+
+@pytest.fixture
+def spread(db):
+    documents = _corpus()
+    DatabaseBackend({}).index(documents)
+    return documents
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("sort", ["relevance", "newest", "votes"])
+def test_banded_search_finds_exactly_what_reading_every_match_finds(spread, text, sort):
+    banded = DatabaseBackend({"CANDIDATES": CAP})
+    plain = DatabaseBackend({"CANDIDATES": CAP, "BANDS": False})
+    for match_any in (False, True):
+        assert _outcome(banded, text, sort=sort, match_any=match_any) == _outcome(
+            plain, text, sort=sort, match_any=match_any
+        )
+
+
+@pytest.mark.postgres
+def test_broad_queries_read_only_the_best_bands(spread):
+    banded = DatabaseBackend({"CANDIDATES": CAP})
+    with CaptureQueriesContext(connection) as captured:
+        banded.search(SearchRequest(parse("仿真")))
+    statements = [q["sql"] for q in captured.captured_queries if "WITH body" in q["sql"]]
+    assert statements and "~b" in statements[0]  # the first pass was band-restricted
+    # …and it read fewer rows than there are matches.
+    matches = SearchEntry.objects.filter(folded__contains="仿真").count()
+    first = banded._match_counts(
+        SearchRequest(parse("仿真")), database.analysis.query_terms("仿真")
+    )
+    assert first[0] == matches > 2 * CAP
+
+
+@pytest.mark.postgres
+def test_a_pass_that_comes_up_short_is_widened(spread, django_capture_on_commit_callbacks):
+    """Old-only matches: the histogram (mostly new rows) promises more than the top bands hold."""
+    now = timezone.now()
+    DatabaseBackend({}).index(
+        [
+            SearchDocument(
+                kind="question", object_id=f"old{i}", url=f"/old/{i}/", title=f"激光雷达 {i}",
+                body="激光雷达 标定", created_at=now - timedelta(days=2000 + i),
+            )
+            for i in range(40)
+        ]
+        + [
+            SearchDocument(
+                kind="question", object_id=f"new{i}", url=f"/new/{i}/", title=f"新问题 {i}",
+                body="激光雷达", created_at=now - timedelta(days=i % 3),
+            )
+            for i in range(3)
+        ]
+    )  # fmt: skip
+    banded = DatabaseBackend({"CANDIDATES": CAP})
+    plain = DatabaseBackend({"CANDIDATES": CAP, "BANDS": False})
+    with CaptureQueriesContext(connection) as captured:
+        outcome = _outcome(banded, "激光雷达")
+    runs = [q for q in captured.captured_queries if "WITH body" in q["sql"]]
+    assert len(runs) >= 2  # restricted, came up short, widened
+    assert outcome == _outcome(plain, "激光雷达")
+
+
+@pytest.mark.postgres
+def test_markers_follow_score_and_state_changes(db):
+    backend = DatabaseBackend({})
+    document = SearchDocument(
+        kind="question", object_id="m", url="/m/", title="标定", score=0,
+        created_at=timezone.now(),
+    )  # fmt: skip
+    backend.index([document])
+    assert not backend.search(SearchRequest(parse("标定 score:3"))).total
+    assert backend.search(SearchRequest(parse("标定 is:unanswered"))).total == 1
+    document.score, document.answered = 4, True
+    backend.index([document])
+    assert backend.search(SearchRequest(parse("标定 score:3"))).total == 1
+    assert backend.search(SearchRequest(parse("标定 score:4"))).total == 1
+    assert not backend.search(SearchRequest(parse("标定 score:5"))).total
+    assert not backend.search(SearchRequest(parse("标定 is:unanswered"))).total
+
+
+@pytest.mark.postgres
+def test_the_migration_adds_and_removes_markers(spread):
+    migration = importlib.import_module("search.migrations.0004_entry_markers")
+    marked = "SELECT count(*) FROM search_searchentry WHERE search_vector @@ %s::tsquery"
+    with connection.cursor() as cursor:
+        unmarked = migration.UNMARKED.replace("%%", "%").format(v="search_vector")
+        cursor.execute(f"UPDATE search_searchentry SET search_vector = {unmarked}")  # noqa: S608
+        cursor.execute(marked, ["'~k:question'"])
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "UPDATE search_searchentry SET search_vector = search_vector || "  # noqa: S608
+            f"{migration.MARKERS} WHERE kind = 'question'"
+        )
+        cursor.execute(marked, ["'~k:question'"])
+        assert cursor.fetchone()[0] == SearchEntry.objects.filter(kind="question").count() > 0

@@ -244,6 +244,8 @@ SEARCH = {
     "TIMEOUT": env_int("SEARCH_TIMEOUT", 5),
     # PostgreSQL ranks and facets at most this many matches per query (totals show "N+").
     "CANDIDATES": env_int("SEARCH_CANDIDATES", 2000),
+    # PostgreSQL reads the best prior bands expected to hold this multiple of the cap.
+    "BAND_SAFETY": float(os.environ.get("SEARCH_BAND_SAFETY", "2.0")),
     # Apply index updates straight after each commit (no worker needed); on by default
     # for the database backend, off for Elasticsearch (run `manage.py search_drain --loop`).
     "DRAIN_ON_COMMIT": env_bool("SEARCH_DRAIN_ON_COMMIT", not ELASTICSEARCH_URL),

@@ -34,6 +34,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.contrib.postgres.search import SearchQuery
@@ -189,7 +190,7 @@ _UPSERT_SQL = (
 
 
 #: What a candidate row carries from the GIN scan to the facets and the ranking.
-_CANDIDATE_FIELDS = [
+_NARROW_FIELDS = [
     "id",
     "kind",
     "subdomain",
@@ -198,8 +199,6 @@ _CANDIDATE_FIELDS = [
     "resources",
     "score",
     "created_at",
-    "search_vector",
-    "title_vector",
 ]
 #: Relevance on PostgreSQL: cover density (weights D, C, B, A) × votes × recency.
 _RANK_SQL = (
@@ -295,12 +294,69 @@ def tsquery_source(terms: list[analysis.Term], *, match_any: bool, weights: str 
 
 #: Rows a band-restricted pass aims to read, as a multiple of the cap.
 BAND_SAFETY = 2.0
+#: Below this many matches per candidate, a pass reads every match: bands would save
+#: little next to their extra index work (an OR of band lexemes, maybe a probe).
+BAND_MIN_RATIO = 2.0
 #: Above this share of all entries, restricting to bands saves too little.
 BAND_MAX_SHARE = 0.5
 #: Statement runs per search: the band plan, a widened one, then unrestricted.
 MAX_ATTEMPTS = 3
-HISTOGRAM_CACHE_KEY = "search:prior-bands:v1"
-HISTOGRAM_SECONDS = 300
+STATISTICS_CACHE_KEY = "search:statistics:v1"
+STATISTICS_SECONDS = 300
+
+
+@dataclass
+class IndexStatistics:
+    """What PostgreSQL's planner statistics (``pg_stats``) say about the entries.
+
+    ``lexemes``/``title_lexemes``: share of rows whose vector holds a lexeme (the
+    most common ones); a lexeme not listed is rarer than ``min_share``.
+    ``bands``: (fine prior band, share of rows), highest band first.
+    """
+
+    rows: float
+    lexemes: dict[str, float]
+    min_share: float
+    title_lexemes: dict[str, float]
+    title_min_share: float
+    bands: list[tuple[int, float]]
+
+    def matches(self, factors: list[list[list[tuple[str, ...]]]], *, title: bool = False) -> float:
+        """Estimated rows matching every factor.
+
+        A factor is groups of lexemes that occur together (the words of one Chinese
+        run or of one quoted phrase: 自动 and 驾驶); a group is alternatives, each an
+        AND of lexemes. Within a factor the rarest group bounds the share; across
+        factors the estimate lies between independence (the product, which
+        underestimates related words 3- to 4-fold) and that upper bound.
+        """
+        known = self.title_lexemes if title else self.lexemes
+        floor = self.title_min_share if title else self.min_share
+
+        def group_share(group: list[tuple[str, ...]]) -> float:
+            alternatives = (min(known.get(lexeme, floor) for lexeme in each) for each in group)
+            return min(1.0, sum(alternatives))
+
+        shares = [min(group_share(group) for group in factor) for factor in factors if factor]
+        if not shares:
+            return self.rows
+        return math.sqrt(math.prod(shares) * min(shares)) * self.rows
+
+
+def _chunk_of(token: str, query) -> int:
+    """Which run of the query (a quoted phrase, a Chinese run, a word) a term came from."""
+    pieces = [*query.phrases]
+    for word in query.words:
+        pieces += [match.group() for match in analysis.TOKEN_RE.finditer(analysis.fold(word))]
+    for index, piece in enumerate(pieces):
+        if any(term.token == token for term in analysis.query_terms(piece)):
+            return index
+    return -1 - hash(token) % 1_000_000  # a word of its own
+
+
+def prior_band(value: float) -> int:
+    """The fine band of a prior (``BAND_SQL`` in Python)."""
+    return min(max(math.floor(value / BAND_WIDTH), 0), BAND_MAX)
 
 
 def _lexemes(values: list[str]) -> str:
@@ -308,8 +364,8 @@ def _lexemes(values: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else "(" + " | ".join(quoted) + ")"
 
 
-def filter_markers(query) -> list[str]:
-    """The query's operators as marker tsquery groups (each must match; see ``MARKERS_SQL``).
+def marker_lexemes(query) -> list[list[str]]:
+    """The query's operators as marker lexemes: groups that must each match (any lexeme in one).
 
     Only exact equivalents: an operator without a marker (``user:``, phrases, a
     negative ``score:``) stays a plain SQL condition, and every operator is applied
@@ -317,22 +373,27 @@ def filter_markers(query) -> list[str]:
     """
     groups = []
     if query.kinds:
-        groups.append(_lexemes([f"~k:{kind}" for kind in query.kinds]))
+        groups.append([f"~k:{kind}" for kind in query.kinds])
     if query.subdomains:
-        groups.append(_lexemes([f"~s:{slug}" for slug in query.subdomains]))
+        groups.append([f"~s:{slug}" for slug in query.subdomains])
     if query.platforms:
-        groups.append(_lexemes([f"~p:{slug}" for slug in query.platforms]))
-    groups += [_lexeme(f"~t:{analysis.fold(tag)}") for tag in query.tags if tag]
-    groups += [_lexeme(f"~r:{resource.lower()}") for resource in query.resources if resource]
+        groups.append([f"~p:{slug}" for slug in query.platforms])
+    groups += [[f"~t:{analysis.fold(tag)}"] for tag in query.tags if tag]
+    groups += [[f"~r:{resource.lower()}"] for resource in query.resources if resource]
     if query.answered is not None:
-        groups.append(_lexeme("~answered" if query.answered else "~unanswered"))
+        groups.append(["~answered" if query.answered else "~unanswered"])
     if query.accepted is not None:
-        groups.append(_lexeme("~accepted" if query.accepted else "~unaccepted"))
+        groups.append(["~accepted" if query.accepted else "~unaccepted"])
     if query.min_score is not None:
         steps = [step for step in SCORE_STEPS if step <= query.min_score]
         if steps:
-            groups.append(_lexeme(f"~v:{steps[-1]}"))
+            groups.append([f"~v:{steps[-1]}"])
     return groups
+
+
+def filter_markers(query) -> list[str]:
+    """``marker_lexemes`` as tsquery text, one AND-ed group each."""
+    return [_lexemes(group) for group in marker_lexemes(query)]
 
 
 def band_lexemes(threshold: int) -> list[str]:
@@ -352,16 +413,16 @@ def band_source(threshold: int) -> str:
     return _lexemes(band_lexemes(threshold))
 
 
-def band_share(histogram: list[tuple[int, int]], threshold: int) -> float:
+def band_share(histogram: list[tuple[int, float]], threshold: int) -> float:
     """Share of all entries whose band is at least ``threshold``."""
     total = sum(count for _, count in histogram)
     return sum(count for band, count in histogram if band >= threshold) / total if total else 0.0
 
 
-def band_threshold(histogram: list[tuple[int, int]], share: float) -> int | None:
+def band_threshold(histogram: list[tuple[int, float]], share: float) -> int | None:
     """The highest band whose entries at or above it make up ``share`` of all entries.
 
-    ``histogram`` is (band, entries), highest band first. None means "do not
+    ``histogram`` is (band, entries or share), highest band first. None means "do not
     restrict": the share is too large to save much, or nothing is known.
     """
     total = sum(count for _, count in histogram)
@@ -381,6 +442,10 @@ class DatabaseBackend(SearchBackend):
     @property
     def candidates(self) -> int:
         return int(self.config.get("CANDIDATES") or CANDIDATES)
+
+    @property
+    def band_safety(self) -> float:
+        return float(self.config.get("BAND_SAFETY") or BAND_SAFETY)
 
     @property
     def is_postgres(self) -> bool:
@@ -521,16 +586,8 @@ class DatabaseBackend(SearchBackend):
             params.append(" & ".join(markers))
         return " && ".join(parts), params
 
-    def _candidates_sql(
-        self, request: SearchRequest, terms, column: str, band: int | None = None
-    ) -> tuple[str, tuple]:
-        """The best ``candidates`` matches of ``column`` by ``prior``, as SQL.
-
-        A GIN bitmap scan (words, filter markers and, when ``band`` is given, only
-        rows whose prior band is at least ``band``), then a top-N sort on a plain
-        column (nothing is ranked here); the row carries what the facets and the
-        ranking need.
-        """
+    def _matching(self, request: SearchRequest, terms, column: str, band: int | None) -> QuerySet:
+        """Entries whose ``column`` matches the words, the operators and the band."""
         qs = self.filtered(request)
         markers = filter_markers(request.query)
         if band is not None:
@@ -542,70 +599,153 @@ class DatabaseBackend(SearchBackend):
                     f"search_searchentry.{column} @@ ({match})", params, output_field=BooleanField()
                 )
             )
-        qs = qs.order_by("-prior", "-id").values(*_CANDIDATE_FIELDS)[: self.candidates]
-        return qs.query.sql_with_params()
+        return qs
 
-    def _match_counts(self, request: SearchRequest, terms) -> tuple[int, int] | None:
-        """Matches of the words and filter markers in the vectors and in the title vectors.
-
-        Counted from the GIN indexes alone where the pages are all-visible (nothing is
-        read for a count); operators without a marker are not applied, so these are
-        upper bounds. None when the query has neither words nor markers.
-        """
-        match, params = self._match(terms, request, filter_markers(request.query))
-        if not match:
-            return None
-        title = (
-            f"(SELECT count(*) FROM search_searchentry WHERE title_vector @@ ({match}))"  # noqa: S608 - built here
-            if terms
-            else "0"
-        )
+    def _probe(self, request: SearchRequest, terms, band: int) -> int:
+        """How many matches (up to the cap) the band holds: reads only the band's rows."""
+        qs = self._matching(request, terms, "search_vector", band).values("id")[: self.candidates]
+        inner, params = qs.query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT (SELECT count(*) FROM search_searchentry WHERE search_vector @@ ({match})), "  # noqa: S608 - built here
-                f"{title}",
-                params * 2 if terms else params,
-            )
-            body, titled = cursor.fetchone()
-        return body, titled
+            cursor.execute(f"SELECT count(*) FROM ({inner}) p", params)  # noqa: S608 - Django-built
+            return cursor.fetchone()[0]
 
-    def band_histogram(self) -> list[tuple[int, int]]:
-        """Entries per prior band, highest band first (cached for a few minutes)."""
+    @staticmethod
+    def _estimate_is_rough(request: SearchRequest, terms) -> bool:
+        """Whether the statistics leave the match count open: several unrelated words or
+        operators, or an operator without a marker (phrases, ``user:``, a score between steps)."""
+        query = request.query
+        factors = len({_chunk_of(term.token, query) for term in terms})
+        if request.match_any:
+            factors = min(factors, 1)
+        factors += len(marker_lexemes(query))
+        return (
+            factors > 1
+            or bool(query.phrases or query.users)
+            or (query.min_score is not None and query.min_score not in SCORE_STEPS)
+        )
+
+    def _candidates_sql(
+        self, request: SearchRequest, terms, column: str, band: int | None = None
+    ) -> tuple[str, tuple]:
+        """The best ``candidates`` matches of ``column`` by ``prior``, as SQL.
+
+        A GIN bitmap scan (words, filter markers and, when ``band`` is given, only
+        rows whose prior band is at least ``band``), then a top-N sort on a plain
+        column (nothing is ranked here); the row carries what the facets and the
+        ranking need.
+        """
+        qs = self._matching(request, terms, column, band)
+        qs = qs.order_by("-prior", "-id").values(*_NARROW_FIELDS)[: self.candidates]
+        inner, inner_params = qs.query.sql_with_params()
+        # The top-N sort carries narrow rows (wide ones spilled it to disk past ~3,000
+        # matches); the vectors are read once per candidate, for the rank and the title
+        # match, so later scans of the candidates stay narrow too.
+        source = tsquery_source(terms, match_any=request.match_any)
+        if terms and request.sort == "relevance":
+            extra, extra_params = f"{_RANK_SQL} AS rank", [PG_WEIGHTS, source, YEAR_SECONDS]
+        else:
+            extra, extra_params = "0::float8 AS rank", []
+        if not terms:
+            return (
+                f"SELECT c.*, {extra}, false AS in_title FROM ({inner}) c",  # noqa: S608 - built here
+                (*extra_params, *inner_params),
+            )
+        extra += ", title_vector @@ to_tsquery('simple', %s) AS in_title"
+        extra_params.append(source)
+        return (
+            f"SELECT c.*, {extra} FROM ({inner}) c, LATERAL ("  # noqa: S608 - built here
+            "SELECT search_vector, title_vector FROM search_searchentry v WHERE v.id = c.id) v",
+            (*extra_params, *inner_params),
+        )
+
+    def statistics(self) -> IndexStatistics | None:
+        """Lexeme and prior-band shares from ``pg_stats`` (cached; None before ANALYZE)."""
         try:
-            cached = cache.get(HISTOGRAM_CACHE_KEY)
+            cached = cache.get(STATISTICS_CACHE_KEY)
         except Exception:  # a cache outage must not stop search
-            logger.warning("search: band histogram cache unavailable", exc_info=True)
+            logger.warning("search: statistics cache unavailable", exc_info=True)
             cached = None
         if cached is not None:
-            return cached
+            return cached or None
+        found = self._read_statistics()
+        try:
+            cache.set(STATISTICS_CACHE_KEY, found or False, STATISTICS_SECONDS)
+        except Exception:
+            logger.warning("search: statistics not cached", exc_info=True)
+        return found
+
+    def _read_statistics(self) -> IndexStatistics | None:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {BAND_SQL.format(t='')} AS band, count(*) FROM search_searchentry "  # noqa: S608 - constant SQL
-                "GROUP BY band ORDER BY band DESC"
+                "SELECT s.attname, s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+                "s.histogram_bounds::text::float8[], s.most_common_vals::text::float8[], "
+                "s.most_common_freqs, s.null_frac, c.reltuples "
+                "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+                "AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = s.schemaname) "
+                "WHERE s.schemaname = current_schema() AND s.tablename = 'search_searchentry' "
+                "AND s.attname IN ('search_vector', 'title_vector', 'prior')"
             )
-            histogram = [(band, count) for band, count in cursor.fetchall()]
-        try:
-            cache.set(HISTOGRAM_CACHE_KEY, histogram, HISTOGRAM_SECONDS)
-        except Exception:
-            logger.warning("search: band histogram not cached", exc_info=True)
-        return histogram
-
-    def _band_for(self, matches: int) -> int | None:
-        """The band threshold whose rows should hold about ``BAND_SAFETY`` × the cap."""
-        if matches <= BAND_SAFETY * self.candidates:
+            rows = {row[0]: row[1:] for row in cursor.fetchall()}
+        if set(rows) != {"search_vector", "title_vector", "prior"}:
             return None
-        return band_threshold(self.band_histogram(), BAND_SAFETY * self.candidates / matches)
+        lexemes = {}
+        for column in ("search_vector", "title_vector"):
+            elements, freqs = rows[column][0] or [], rows[column][1] or []
+            known = dict(zip(elements, freqs, strict=False))
+            # After the per-element shares: minimum, maximum, share of empty vectors.
+            lexemes[column] = (known, freqs[len(elements)] if len(freqs) > len(elements) else 0.0)
+        _, _, bounds, values, value_freqs, null_frac, reltuples = rows["prior"]
+        if not reltuples or reltuples < 0:
+            return None
+        bands: dict[int, float] = {}
+        for value, freq in zip(values or [], value_freqs or [], strict=False):
+            bands[prior_band(value)] = bands.get(prior_band(value), 0.0) + freq
+        if bounds and len(bounds) > 1:
+            rest = max(1.0 - sum(value_freqs or []) - (null_frac or 0.0), 0.0)
+            per_bucket = rest / (len(bounds) - 1)
+            for lower in bounds[:-1]:  # a bucket counts in its lower bound's band
+                bands[prior_band(lower)] = bands.get(prior_band(lower), 0.0) + per_bucket
+        return IndexStatistics(
+            rows=float(reltuples),
+            lexemes=lexemes["search_vector"][0],
+            min_share=lexemes["search_vector"][1],
+            title_lexemes=lexemes["title_vector"][0],
+            title_min_share=lexemes["title_vector"][1],
+            bands=sorted(bands.items(), reverse=True),
+        )
 
-    def _widen(self, band: int | None, found: int) -> int | None:
+    def _estimate(self, request: SearchRequest, terms, statistics, *, title: bool) -> float:
+        """Estimated rows the words and filter markers match (from statistics)."""
+        factors: list[list[list[tuple[str, ...]]]] = []
+        words = {
+            term.token: [(term.token,), term.parts] if term.parts else [(term.token,)]
+            for term in terms
+        }
+        if request.match_any and words:
+            factors.append([[alternative for group in words.values() for alternative in group]])
+        else:
+            chunks: dict[int, list] = {}
+            for token, group in words.items():
+                chunks.setdefault(_chunk_of(token, request.query), []).append(group)
+            factors += chunks.values()
+        factors += [[[(lexeme,) for lexeme in group]] for group in marker_lexemes(request.query)]
+        return statistics.matches(factors, title=title)
+
+    def _band_for(self, statistics: IndexStatistics, matches: float) -> int | None:
+        """The band threshold whose rows should hold about ``band_safety`` × the cap."""
+        if matches <= self.config.get("BAND_MIN_RATIO", BAND_MIN_RATIO) * self.candidates:
+            return None  # reading every match costs little more than reading the bands
+        return band_threshold(statistics.bands, self.band_safety * self.candidates / matches)
+
+    def _widen(self, statistics, band: int | None, found: int) -> int | None:
         """A lower threshold after ``found`` (< cap) candidates came from ``band``."""
         if band is None:
             return None
-        histogram = self.band_histogram()
-        share = band_share(histogram, band)
+        share = band_share(statistics.bands, band)
         if not found or not share:
             return None
-        needed = BAND_SAFETY * self.candidates / (found / share)
-        lower = band_threshold(histogram, max(needed, 2 * share))
+        needed = self.band_safety * self.candidates / (found / share)
+        lower = band_threshold(statistics.bands, max(needed, 2 * share))
         return None if lower is None or lower >= band else lower
 
     def _statement(
@@ -618,16 +758,14 @@ class DatabaseBackend(SearchBackend):
         params: list = [*body_params]
         parts = ["(SELECT 'body_n', NULL::text, count(*), NULL::float8, 0 FROM body)"]
         if terms:
-            source = tsquery_source(terms, match_any=request.match_any)
             title_sql, title_params = self._candidates_sql(
                 request, terms, "title_vector", title_band
             )
             ctes.append(
                 "gate AS MATERIALIZED (SELECT (SELECT count(*) FROM body) >= %s AND "
-                "(SELECT count(*) FROM body WHERE title_vector @@ to_tsquery('simple', %s)) "
-                "< %s AS open)"
+                "(SELECT count(*) FROM body WHERE in_title) < %s AS open)"
             )
-            params += [cap, source, request.offset + request.limit]
+            params += [cap, request.offset + request.limit]
             ctes.append(
                 f"titled AS MATERIALIZED (SELECT * FROM ({title_sql}) t "  # noqa: S608 - Django-built SQL
                 "WHERE (SELECT open FROM gate))"
@@ -663,24 +801,15 @@ class DatabaseBackend(SearchBackend):
                     f"(SELECT jsonb_array_elements_text({column}) AS v FROM cand) x "
                     "GROUP BY v ORDER BY n DESC, v LIMIT %s)"
                 )
-        if bool(terms) and request.sort == "relevance":
-            parts.append(
-                "(SELECT 'hit', id::text, NULL::bigint, rank, "  # noqa: S608 - fixed SQL
-                "row_number() OVER (ORDER BY rank DESC, created_at DESC, id DESC)::int "
-                f"FROM (SELECT id, created_at, {_RANK_SQL} AS rank FROM cand) r "
-                "ORDER BY rank DESC, created_at DESC, id DESC LIMIT %s OFFSET %s)"
-            )
-        statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
-        if request.with_facets:
             params += [max(request.facet_size, 100)] + [request.facet_size] * 4
         if bool(terms) and request.sort == "relevance":
-            params += [
-                PG_WEIGHTS,
-                tsquery_source(terms, match_any=request.match_any),
-                YEAR_SECONDS,
-                request.limit,
-                request.offset,
-            ]
+            parts.append(
+                "(SELECT 'hit', id::text, NULL::bigint, rank, "
+                "row_number() OVER (ORDER BY rank DESC, created_at DESC, id DESC)::int "
+                "FROM cand ORDER BY rank DESC, created_at DESC, id DESC LIMIT %s OFFSET %s)"
+            )
+            params += [request.limit, request.offset]
+        statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
         return statement, params
 
     def _search_postgres(self, request: SearchRequest, terms) -> BackendResults:
@@ -698,11 +827,22 @@ class DatabaseBackend(SearchBackend):
         are always exactly those of an unrestricted pass.
         """
         cap = self.candidates
-        counts = self._match_counts(request, terms) if self.config.get("BANDS", True) else None
-        if counts is not None and not counts[0]:
-            return BackendResults(hits=[], total=0, facets=self._empty_facets())
-        body_band = self._band_for(counts[0]) if counts else None
-        title_band = self._band_for(counts[1]) if counts else None
+        statistics = self.statistics() if self.config.get("BANDS", True) else None
+        body_band = title_band = None
+        if statistics is not None:
+            body_band = self._band_for(
+                statistics, self._estimate(request, terms, statistics, title=False)
+            )
+            if terms:
+                title_band = self._band_for(
+                    statistics, self._estimate(request, terms, statistics, title=True)
+                )
+        if body_band is not None and self._estimate_is_rough(request, terms):
+            # Counting the band's matches (up to the cap) reads the rows the statement
+            # would read anyway; a wrong guess then costs a count, not a whole search.
+            found = self._probe(request, terms, body_band)
+            if found < cap:
+                body_band = self._widen(statistics, body_band, found)
         for attempt in range(MAX_ATTEMPTS):
             if attempt == MAX_ATTEMPTS - 1:
                 body_band = title_band = None
@@ -724,9 +864,9 @@ class DatabaseBackend(SearchBackend):
             if not (body_short or title_short):
                 break
             if body_short:
-                body_band = self._widen(body_band, found["body_n"])
+                body_band = self._widen(statistics, body_band, found["body_n"])
             if title_short:
-                title_band = self._widen(title_band, found["titled_n"])
+                title_band = self._widen(statistics, title_band, found["titled_n"])
         total = found["total"]
         if not total:
             return BackendResults(hits=[], total=0, facets=self._empty_facets())

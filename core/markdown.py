@@ -66,6 +66,14 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+@lru_cache(maxsize=1)
+def _text_parser() -> MarkdownIt:
+    """The same dialect without highlighting: Pygments only adds markup that plain text drops."""
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False})
+    parser.enable(["table", "strikethrough"])
+    return parser
+
+
 def _keep_class(tag: str, attribute: str, value: str) -> str | None:
     if attribute != "class":
         return value
@@ -93,6 +101,10 @@ def render_markdown(source: str) -> SafeString:
 
 
 def markdown_to_text(source: str) -> str:
-    """Plain text of rendered Markdown (for excerpts, search and notification bodies)."""
-    rendered = nh3.clean(_parser().render((source or "")[:MAX_SOURCE_LENGTH]), tags=set())
+    """Plain text of rendered Markdown (for excerpts, search and notification bodies).
+
+    Code blocks keep their text; the output equals that of the highlighting parser
+    up to whitespace, which is collapsed anyway.
+    """
+    rendered = nh3.clean(_text_parser().render((source or "")[:MAX_SOURCE_LENGTH]), tags=set())
     return re.sub(r"\s+", " ", html.unescape(rendered)).strip()

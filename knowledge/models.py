@@ -431,13 +431,16 @@ class TutorialPage(Page):
     def plain_text(self) -> str:
         """The readable text of the body (rich text, callouts, code), for reading time."""
         parts = []
-        for block in self.body:
-            if block.block_type == "text":
-                parts.append(strip_tags(block.value.source))
-            elif block.block_type == "callout":
-                parts.append(strip_tags(block.value["text"].source))
-            elif block.block_type == "code":
-                parts.append(block.value["code"])
+        # The stored values, not ``self.body``: that would load every chosen
+        # resource and image (a query per page) for text that does not need them.
+        for block in self.body.raw_data:
+            kind, value = block["type"], block["value"]
+            if kind == "text":
+                parts.append(strip_tags(value or ""))
+            elif kind == "callout":
+                parts.append(strip_tags(value.get("text") or ""))
+            elif kind == "code":
+                parts.append(value.get("code") or "")
         return "\n".join(parts)
 
     def body_resource_links(self) -> list[tuple[int, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction
 
 from knowledge.models import (
     OpenResource,
@@ -82,13 +83,35 @@ class TutorialKind(SearchKind):
             "tags", "subdomain__platforms"
         )
 
+    def prepare(self, pages: list[TutorialPage]) -> None:
+        """Resource slugs of the whole batch in one query; no restriction query when none exist."""
+        unrestricted = not PageViewRestriction.objects.exists()
+        links = {page.pk: page.body_resource_links() for page in pages}
+        ids = {resource_id for found in links.values() for resource_id, _ in found}
+        slugs = dict(OpenResource.objects.filter(pk__in=ids).values_list("pk", "slug"))
+        for page in pages:
+            page._search_links = links[page.pk]
+            page._search_slugs = slugs
+            page._search_unrestricted = unrestricted
+
     def to_document(self, page: TutorialPage) -> SearchDocument | None:
-        if not page.live or page.expired or page.get_view_restrictions().exists():
+        if not page.live or page.expired:
             return None
-        links = page.body_resource_links()
-        slugs = dict(
-            OpenResource.objects.filter(pk__in=[rid for rid, _ in links]).values_list("pk", "slug")
-        )
+        if (
+            not getattr(page, "_search_unrestricted", False)
+            and page.get_view_restrictions().exists()
+        ):
+            return None
+        links = getattr(page, "_search_links", None)
+        if links is None:
+            links = page.body_resource_links()
+        slugs = getattr(page, "_search_slugs", None)
+        if slugs is None:
+            slugs = dict(
+                OpenResource.objects.filter(pk__in=[rid for rid, _ in links]).values_list(
+                    "pk", "slug"
+                )
+            )
         resources = []
         for resource_id, version in links:
             if resource_id in slugs:

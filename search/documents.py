@@ -93,18 +93,20 @@ def to_source(document: SearchDocument) -> dict:
     """The ``_source`` sent to Elasticsearch for a document (folded client-side)."""
     body = (document.body or "")[:MAX_BODY]
     tags = [analysis.fold(tag).strip() for tag in document.tags if tag and tag.strip()]
+    # Folded once, segmented from the folded text: segment(x) == segment(fold(x), folded=True).
+    title, body_folded = analysis.fold(document.title), analysis.fold(body)
     return {
         "kind": document.kind,
         "object_id": document.object_id,
         "url": document.url,
         "display_title": document.title,
         "display_body": body,
-        "title": analysis.fold(document.title),
-        "title_seg": analysis.segment(document.title),
-        "body": analysis.fold(body),
-        "body_seg": analysis.segment(body),
+        "title": title,
+        "title_seg": analysis.segment(title, folded=True),
+        "body": body_folded,
+        "body_seg": analysis.segment(body_folded, folded=True),
         "tags": tags,
-        "tags_seg": " ".join(analysis.segment(tag) for tag in tags),
+        "tags_seg": " ".join(analysis.segment(tag, folded=True) for tag in tags),
         "subdomain": document.subdomain,
         "platform": document.platform,
         "resources": [r.lower() for r in document.resources],

@@ -98,11 +98,16 @@ class SearchKind:
         """Models whose saves/deletes make documents of this kind dirty → their object ids."""
         return {self.model: lambda obj: [obj.pk]}
 
+    def prepare(self, objects: list[models.Model]) -> None:
+        """Load, for a whole batch at once, what ``to_document`` would query per object."""
+
     def documents(self, ids: Iterable) -> tuple[list[SearchDocument], set[str]]:
         """Documents for ``ids`` and the ids that must be removed (gone or not public)."""
         wanted = {str(i) for i in ids}
         found: list[SearchDocument] = []
-        for obj in self.get_queryset().filter(pk__in=list(wanted)):
+        objects = list(self.get_queryset().filter(pk__in=list(wanted)))
+        self.prepare(objects)
+        for obj in objects:
             document = self.to_document(obj)
             if document is not None and document.is_public:
                 found.append(document)
@@ -117,6 +122,7 @@ class SearchKind:
             batch = list(page[:chunk_size])
             if not batch:
                 return
+            self.prepare(batch)
             for obj in batch:
                 document = self.to_document(obj)
                 if document is not None and document.is_public:

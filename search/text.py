@@ -26,6 +26,10 @@ CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TOKEN_RE = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9][a-z0-9+#]*(?:\.[a-z0-9+#]+)*"
 )
+#: Entries per analysis cache (OpenCC pieces, jieba runs, stems) and the longest
+#: string cached, so a cache stays within a few tens of MB.
+CACHE_SIZE = 65_536
+CACHE_MAX_LENGTH = 64
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 STOP_WORDS = frozenset(
@@ -138,6 +142,40 @@ def _converter():
     return opencc.OpenCC("tw2sp")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def _convert_cached(piece: str) -> str:
+    return _converter().convert(piece)
+
+
+def _convert_piece(piece: str) -> str:
+    """OpenCC's conversion of one separator-free piece (the unit it converts anyway)."""
+    if len(piece) > CACHE_MAX_LENGTH:
+        return _converter().convert(piece)
+    return _convert_cached(piece)
+
+
+def _to_simplified(text: str) -> str:
+    """``OpenCC("tw2sp").convert(text)``, piece by piece with a cache; the same output.
+
+    The converter splits at its own separators (whitespace, punctuation) and converts
+    each piece on its own, so converting the pieces here gives the same string. Its
+    dictionaries hold no ASCII, so ASCII pieces (code, English) are kept as they are.
+    """
+    parts = _converter().split_chars_re.split(text)
+    for i in range(0, len(parts), 2):  # even indexes: text between separators
+        piece = parts[i]
+        if piece and not piece.isascii():
+            parts[i] = _convert_piece(piece)
+    return "".join(parts)
+
+
+def clear_caches() -> None:
+    """Empty the analysis caches (benchmarks; tests that change jieba's dictionary)."""
+    _convert_cached.cache_clear()
+    _segment_cached.cache_clear()
+    stem.cache_clear()
+
+
 def clean(text: str) -> str:
     """NFKC (full-width → half-width), control characters and zero-width marks removed."""
     return CONTROL_RE.sub(" ", unicodedata.normalize("NFKC", text or ""))
@@ -147,10 +185,11 @@ def fold(text: str) -> str:
     """Cleaned, Traditional folded to Simplified, lower case."""
     text = clean(text)
     if CJK_RE.search(text):
-        text = _converter().convert(text)
+        text = _to_simplified(text)
     return text.lower()
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def stem(word: str) -> str:
     """A light English stemmer: plurals, -ing, -ed, -ly (consistent, not linguistic)."""
     if len(word) <= 3 or not word.isalpha():
@@ -179,10 +218,22 @@ def stem(word: str) -> str:
     return word
 
 
-def _cjk_words(run: str, *, search_mode: bool) -> list[str]:
+def _cjk_words(run: str, *, search_mode: bool) -> tuple[str, ...]:
+    """jieba's words for one run of ideographs (cached: runs recur across documents)."""
+    if len(run) > CACHE_MAX_LENGTH:
+        return _segment_run(run, search_mode)
+    return _segment_cached(run, search_mode)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _segment_cached(run: str, search_mode: bool) -> tuple[str, ...]:
+    return _segment_run(run, search_mode)
+
+
+def _segment_run(run: str, search_mode: bool) -> tuple[str, ...]:
     jieba = _jieba()
     words = jieba.cut_for_search(run) if search_mode else jieba.cut(run)
-    return [w for w in words if w.strip()]
+    return tuple(w for w in words if w.strip())
 
 
 def tokens(text: str, *, folded: bool = False, keep_stop_words: bool = False) -> list[str]:

@@ -66,3 +66,40 @@ def test_raw_html_is_shown_as_text():
 
 def test_plain_text_for_excerpts():
     assert markdown_to_text("**Hello** `world`\n\n- one") == "Hello world one"
+
+
+def _highlighted_text(source: str) -> str:
+    """What ``markdown_to_text`` gave when it rendered through the highlighting parser."""
+    import html
+    import re
+
+    import nh3
+
+    from core.markdown import _parser
+
+    rendered = nh3.clean(_parser().render(source), tags=set())
+    return re.sub(r"\s+", " ", html.unescape(rendered)).strip()
+
+
+TEXT_SOURCES = [
+    "```python\nprint('<b>hi</b>')  # 註解\n```",
+    "Intro\n```\n\n\nfirst line\n\tindented\n\n```\nafter",
+    "```js\nconst a = 1 < 2 && b > 3;\n```\n\n```nosuchlanguage\nx & y\n```",
+    "- item `code`\n\n| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n<script>alert(1)</script>",
+    "    indented code & <tags>\n\n文字 [link](https://example.com) ![alt](https://x/y.png)",
+]
+
+
+@pytest.mark.parametrize("source", TEXT_SOURCES)
+def test_plain_text_equals_the_highlighted_renderings_text(source):
+    assert markdown_to_text(source) == _highlighted_text(source)
+
+
+def test_plain_text_keeps_code_drops_html_and_skips_highlighting(monkeypatch):
+    def no_highlighting(*args):
+        raise AssertionError("markdown_to_text must not run Pygments")
+
+    monkeypatch.setattr("core.markdown.highlight", no_highlighting)
+    text = markdown_to_text("Run:\n\n```python\nprint('<b>hi</b>')\n```\n\n<em>raw</em> **bold**")
+    assert text == "Run: print('<b>hi</b>') <em>raw</em> bold"
+    assert "tok-" not in text and "<pre" not in text

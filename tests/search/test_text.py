@@ -59,3 +59,65 @@ def test_query_terms_carry_sub_words_for_long_chinese_words():
 
 def test_segment_is_space_joined_tokens():
     assert text.segment("Running Models") == "run model"
+
+
+# The folding OpenCC tw2sp (opencc-python-reimplemented) gives today, pinned: a
+# different converter or dictionary would change what the index stores.
+FOLDED = {
+    "自動駕駛": "自动驾驶",
+    "軟體": "软件",
+    "資料集": "数据集",
+    "語音識別": "语音识别",
+    "醫療影像": "医疗影像",
+    "城市大腦": "城市大脑",
+    "雷射雷達": "雷射雷达",
+    "介面": "接口",
+    "透過": "通过",
+    "網路": "网络",
+    "滑鼠": "鼠标",
+    "程式": "程序",
+    "記憶體": "内存",
+    "即時": "即时",
+    "社群": "社群",
+    "怎麼": "怎么",
+    "怎么": "怎幺",
+}
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), FOLDED.items())
+def test_fold_of_fixed_traditional_strings(traditional, simplified):
+    assert text.fold(traditional) == simplified
+
+
+MIXED = [
+    "在自動駕駛場景下，我們用 Apollo 的感知模組訓練點雲分割模型（資料集來自官方軟體）。",
+    "```python\nprint('語音識別')  # 註解\n```\n記憶體不足 OOM，怎麼辦？",
+    "醫療影像-分割.模型?評估!指標*《介面》「透過」網路 — 滑鼠、程式；",
+    "𠁞 Ｔ恤 café 雷射雷達\u3000即時\t社群",
+    "A" * 100 + "資料集" * 40 + "。" + "軟體" * 50,
+]
+
+
+@pytest.mark.parametrize("sample", MIXED)
+def test_piecewise_cached_folding_equals_the_converter(sample):
+    cleaned = text.clean(sample)
+    expected = text._converter().convert(cleaned)
+    text.clear_caches()
+    assert text._to_simplified(cleaned) == expected
+    assert text._to_simplified(cleaned) == expected  # from the cache
+
+
+def test_converter_dictionaries_hold_no_ascii():
+    """ASCII pieces skip the converter; that is only right while no key has ASCII."""
+    for group in text._converter()._dict_chain_data:
+        for _max, _min, mapping in group:
+            assert not any(key.isascii() for key in mapping)
+
+
+@pytest.mark.parametrize("sample", MIXED)
+def test_cached_analysis_equals_uncached_analysis(sample, monkeypatch):
+    text.clear_caches()
+    cached = [text.tokens(sample), text.tokens(sample), text.query_terms(sample)]
+    monkeypatch.setattr(text, "CACHE_MAX_LENGTH", 0)  # every piece and run bypasses the caches
+    uncached = [text.tokens(sample), text.tokens(sample), text.query_terms(sample)]
+    assert cached == uncached

@@ -13,12 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from search import text as analysis
 from search.backends.base import SearchRequest
 from search.backends.database import (
     BAND_FANOUT,
     BAND_LEVELS,
     BAND_MAX,
     DatabaseBackend,
+    IndexStatistics,
     band_lexemes,
     band_share,
     band_threshold,
@@ -89,6 +91,30 @@ def test_operators_become_marker_groups():
     ]
     assert filter_markers(parse('score:0 user:x "a b"')) == []  # no exact marker for these
     assert filter_markers(parse("[it's]")) == ["'~t:it''s'"]
+
+
+def test_estimates_treat_one_chinese_run_or_phrase_as_one_factor():
+    statistics = IndexStatistics(
+        rows=1000.0,
+        lexemes={"自动": 0.1, "驾驶": 0.1, "onnx": 0.16, "model": 0.04, "~k:question": 0.5},
+        min_share=0.001,
+        title_lexemes={},
+        title_min_share=0.001,
+        bands=[(100, 0.5), (90, 0.5)],
+    )
+    backend = DatabaseBackend({})
+
+    def estimate(text):
+        request = SearchRequest(parse(text))
+        terms = analysis.query_terms(request.query.text)
+        return backend._estimate(request, terms, statistics, title=False)
+
+    assert estimate("自動駕駛") == pytest.approx(100)  # co-occurring parts: the rarer share
+    assert estimate('"onnx model"') == pytest.approx(40)  # a phrase: one factor too
+    # Separate words: between independence (6.4) and the rarer word (40).
+    assert estimate("onnx model") == pytest.approx(16)
+    assert estimate("onnx is:question") == pytest.approx((0.16 * 0.5 * 0.16) ** 0.5 * 1000)
+    assert estimate("nothingknown") == pytest.approx(1)  # below the statistics' floor
 
 
 def test_the_migration_marks_rows_as_indexing_does():

@@ -19,11 +19,12 @@ lexemes, which the tokenizer can never produce (they start with ``~``):
   band at or above t" is a short OR of lexemes and GIN answers "matches among the
   best-prior few percent" without touching the rest.
 
-A query counts its matches from the index first (no row is read for a count when
-the pages are all-visible), picks the highest band threshold expected to hold about
-twice the cap, and widens it if fewer than the cap turn up: the candidates are
+A query estimates its matches from the planner's statistics (``pg_stats``; a count
+would read every matching row), picks the highest band threshold expected to hold
+about twice the cap, and widens it if fewer than the cap turn up: the candidates are
 exactly those of an unrestricted pass, read from a few thousand rows instead of
-every match. SQLite (the embedded demo): the same segmented text matched with LIKE
+every match. Words in a third of all rows or more are tested per row instead of
+through GIN, which would decode their whole posting lists. SQLite (the embedded demo): the same segmented text matched with LIKE
 and ranked in Python with the same weights.
 """
 
@@ -355,15 +356,22 @@ class IndexStatistics:
         return math.sqrt(math.prod(shares) * min(shares)) * self.rows
 
 
-def _chunk_of(token: str, query) -> int:
-    """Which run of the query (a quoted phrase, a Chinese run, a word) a term came from."""
+def term_chunks(query, terms) -> dict[str, int]:
+    """Which run of the query (a quoted phrase, a Chinese run, a word) each term came from.
+
+    Terms of one run occur together (自动 and 驾驶 of 自动驾驶); a term found in no
+    run is a run of its own.
+    """
     pieces = [*query.phrases]
     for word in query.words:
         pieces += [match.group() for match in analysis.TOKEN_RE.finditer(analysis.fold(word))]
+    chunks: dict[str, int] = {}
     for index, piece in enumerate(pieces):
-        if any(term.token == token for term in analysis.query_terms(piece)):
-            return index
-    return -1 - hash(token) % 1_000_000  # a word of its own
+        for term in analysis.query_terms(piece):
+            chunks.setdefault(term.token, index)
+    for extra, term in enumerate(terms, start=len(pieces)):
+        chunks.setdefault(term.token, extra)
+    return chunks
 
 
 def prior_band(value: float) -> int:
@@ -616,10 +624,8 @@ class DatabaseBackend(SearchBackend):
         """
         qs = self.filtered(request)
         markers = [
-            source
-            for group, source in zip(
-                marker_lexemes(request.query), filter_markers(request.query), strict=True
-            )
+            _lexemes(group)
+            for group in marker_lexemes(request.query)
             if "|".join(group) not in common
         ]
         indexed = [term for term in terms if term.token not in common]
@@ -667,11 +673,11 @@ class DatabaseBackend(SearchBackend):
             return cursor.fetchone()[0]
 
     @staticmethod
-    def _estimate_is_rough(request: SearchRequest, terms) -> bool:
+    def _estimate_is_rough(request: SearchRequest, chunks: dict[str, int]) -> bool:
         """Whether the statistics leave the match count open: several unrelated words or
         operators, or an operator without a marker (phrases, ``user:``, a score between steps)."""
         query = request.query
-        factors = len({_chunk_of(term.token, query) for term in terms})
+        factors = len(set(chunks.values()))
         if request.match_any:
             factors = min(factors, 1)
         factors += len(marker_lexemes(query))
@@ -692,9 +698,8 @@ class DatabaseBackend(SearchBackend):
         """The best ``candidates`` matches of ``column`` by ``prior``, as SQL.
 
         A GIN bitmap scan (words, filter markers and, when ``band`` is given, only
-        rows whose prior band is at least ``band``), then a top-N sort on a plain
-        column (nothing is ranked here); the row carries what the facets and the
-        ranking need.
+        rows whose prior band is at least ``band``), then a top-N sort of narrow rows
+        on a plain column; each of the best then gets its rank and title match.
         """
         qs = self._matching(request, terms, column, band, common)
         qs = qs.order_by("-prior", "-id").values(*_NARROW_FIELDS)[: self.candidates]
@@ -781,19 +786,28 @@ class DatabaseBackend(SearchBackend):
         group = [(term.token,), term.parts] if term.parts else [(term.token,)]
         return statistics.share(group, title=title, overlapping=True)
 
-    def _estimate(self, request: SearchRequest, terms, statistics, *, title: bool) -> float:
+    def _estimate(
+        self,
+        request: SearchRequest,
+        terms,
+        statistics,
+        *,
+        title: bool,
+        chunks: dict[str, int] | None = None,
+    ) -> float:
         """Estimated rows the words and filter markers match (from statistics)."""
         factors: list[list[float]] = []
         if request.match_any and terms:
             shares = [self._term_share(term, statistics, title=title) for term in terms]
             factors.append([min(1.0, sum(shares))])
         else:
-            chunks: dict[int, list[float]] = {}
+            chunks = chunks if chunks is not None else term_chunks(request.query, terms)
+            grouped: dict[int, list[float]] = {}
             for term in terms:
-                chunks.setdefault(_chunk_of(term.token, request.query), []).append(
+                grouped.setdefault(chunks[term.token], []).append(
                     self._term_share(term, statistics, title=title)
                 )
-            factors += chunks.values()
+            factors += grouped.values()
         factors += [
             [statistics.share([(lexeme,) for lexeme in group], title=title)]
             for group in marker_lexemes(request.query)
@@ -802,7 +816,7 @@ class DatabaseBackend(SearchBackend):
 
     def _band_for(self, statistics: IndexStatistics, matches: float) -> int | None:
         """The band threshold whose rows should hold about ``band_safety`` × the cap."""
-        if matches <= self.config.get("BAND_MIN_RATIO", BAND_MIN_RATIO) * self.candidates:
+        if matches <= BAND_MIN_RATIO * self.candidates:
             return None  # reading every match costs little more than reading the bands
         if matches >= ORDERED_SHARE * statistics.rows:
             return ORDERED
@@ -899,29 +913,31 @@ class DatabaseBackend(SearchBackend):
         so an old or unvoted item whose title is the query still reaches the
         ranking. Totals and facets count the candidates.
 
-        Both passes read only rows in the best prior bands when the index counts
-        show that those hold enough matches (see the module docstring); a pass that
+        Both passes read only rows in the best prior bands when the statistics say
+        that those hold enough matches (see the module docstring); a pass that
         comes up short of the cap is repeated over more bands, so the candidates
         are always exactly those of an unrestricted pass.
         """
         cap = self.candidates
         statistics = self.statistics() if self.config.get("BANDS", True) else None
         body_band = title_band = None
+        common = (frozenset(), frozenset())
+        chunks = term_chunks(request.query, terms)
         if statistics is not None:
             body_band = self._band_for(
-                statistics, self._estimate(request, terms, statistics, title=False)
+                statistics,
+                self._estimate(request, terms, statistics, title=False, chunks=chunks),
             )
             if terms:
                 title_band = self._band_for(
-                    statistics, self._estimate(request, terms, statistics, title=True)
+                    statistics,
+                    self._estimate(request, terms, statistics, title=True, chunks=chunks),
                 )
-        common = (frozenset(), frozenset())
-        if statistics is not None:
             common = (
                 self._common(request, terms, statistics, title=False),
                 self._common(request, terms, statistics, title=True),
             )
-        if body_band not in (None, ORDERED) and self._estimate_is_rough(request, terms):
+        if body_band not in (None, ORDERED) and self._estimate_is_rough(request, chunks):
             # Counting the band's matches (up to the cap) reads the rows the statement
             # would read anyway; a wrong guess then costs a count, not a whole search.
             found = self._probe(request, terms, body_band, common[0])

@@ -29,24 +29,18 @@ MARKERS = (
 UNMARKED = "ts_delete({v}, ARRAY(SELECT lexeme FROM unnest({v}) WHERE lexeme LIKE '~%%'))"
 
 
-def _forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        "UPDATE search_searchentry SET "  # noqa: S608 - constant SQL
-        f"search_vector = coalesce(search_vector, ''::tsvector) || {MARKERS}, "
-        f"title_vector = coalesce(title_vector, ''::tsvector) || {MARKERS}"
-    )
+def _rewrite(value: str):
+    """A migration step setting both vectors to ``value`` (SQL over ``{v}``, the vector)."""
 
+    def step(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(
+            "UPDATE search_searchentry SET "  # noqa: S608 - constant SQL
+            + ", ".join(f"{v} = {value.format(v=v)}" for v in ("search_vector", "title_vector"))
+        )
 
-def _backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        "UPDATE search_searchentry SET "  # noqa: S608 - constant SQL
-        f"search_vector = {UNMARKED.format(v='search_vector')}, "
-        f"title_vector = {UNMARKED.format(v='title_vector')}"
-    )
+    return step
 
 
 class Migration(migrations.Migration):
@@ -55,5 +49,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_forwards, _backwards),
+        migrations.RunPython(
+            _rewrite("coalesce({v}, ''::tsvector) || " + MARKERS), _rewrite(UNMARKED)
+        ),
     ]

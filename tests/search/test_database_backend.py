@@ -218,9 +218,9 @@ def test_query_count_does_not_grow_with_results(
             for i in range(size)
         ]
     )  # fmt: skip
-    # PostgreSQL: a count from the GIN indexes (it picks the prior bands to read), then
-    # candidates + total + facets + ranked ids in one statement, then the page's rows
-    # (+ the catalogue labels); SQLite: one pass, ranked in Python.
+    # PostgreSQL: the planner statistics (read once, then cached; they pick the prior
+    # bands to read), candidates + total + facets + ranked ids in one statement, then
+    # the page's rows (+ the catalogue labels); SQLite: one pass, ranked in Python.
     expected = 6 if connection.vendor == "postgresql" else 4
     with django_assert_num_queries(expected):
         results = search_query("仿真")

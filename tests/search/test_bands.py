@@ -16,9 +16,9 @@ from django.utils import timezone
 from search import text as analysis
 from search.backends.base import SearchRequest
 from search.backends.database import (
-    BAND_FANOUT,
-    BAND_LEVELS,
+    BAND_DEPTH,
     BAND_MAX,
+    BAND_SQL,
     ORDERED_SHARE,
     DatabaseBackend,
     IndexStatistics,
@@ -36,28 +36,40 @@ CAP = 6
 
 
 def _covered(lexemes: list[str]) -> list[int]:
-    """The fine bands a list of band lexemes stands for."""
+    """The bands a list of nested band lexemes stands for (``~g:k``: bands k … k + depth - 1)."""
     bands = []
     for lexeme in lexemes:
-        level, _, index = lexeme.removeprefix("~b").partition(":")
-        width = BAND_FANOUT ** (int(level) - 1)
-        bands += range(int(index) * width, (int(index) + 1) * width)
+        start = int(lexeme.removeprefix("~g:"))
+        bands += range(start, min(start + BAND_DEPTH, BAND_MAX + 1))
     return bands
 
 
-@pytest.mark.parametrize("threshold", [0, 1, 7, 8, 9, 63, 64, 65, 100, 511, 512, 1000, BAND_MAX])
+def _row_markers(band: int) -> list[int]:
+    """The ``~g:`` markers a row in ``band`` carries (what ``markers_sql`` builds)."""
+    return list(range(max(band - BAND_DEPTH + 1, 0), band + 1))
+
+
+@pytest.mark.parametrize("threshold", [0, 1, 15, 16, 17, 100, 511, BAND_MAX - 16, BAND_MAX])
 def test_band_lexemes_cover_every_band_at_or_above_the_threshold_once(threshold):
     covered = _covered(band_lexemes(threshold))
     assert sorted(covered) == list(range(threshold, BAND_MAX + 1))
-    assert len(band_lexemes(threshold)) <= 2 * (BAND_FANOUT - 1) + 24
+    for band in range(BAND_MAX + 1):  # a row matches iff it carries one of the lexemes
+        carried = {f"~g:{k}" for k in _row_markers(band)}
+        assert bool(carried & set(band_lexemes(threshold))) == (band >= threshold)
 
 
-def test_band_levels_match_the_sql():
-    assert BAND_LEVELS == 3
-    assert (BAND_MAX + 1) % BAND_FANOUT ** (BAND_LEVELS - 1) == 0
+def test_band_lexemes_stop_at_the_highest_band_any_row_has():
+    assert band_lexemes(40, top=60) == ["~g:40", "~g:56"]
+    assert band_lexemes(40, top=55) == ["~g:40"]
+    assert band_lexemes(40, top=30) == []
+    assert band_lexemes(40) == [f"~g:{band}" for band in range(40, BAND_MAX + 1, BAND_DEPTH)]
+
+
+def test_nested_band_markers_match_the_sql():
     sql = markers_sql("t.")
-    assert "'~b1:' ||" in sql and "'~b2:' ||" in sql and "'~b3:' ||" in sql
-    assert f"/ {BAND_FANOUT * BAND_FANOUT})" in sql
+    assert "'~g:' || g FROM generate_series(GREATEST(" in sql
+    assert f"- {BAND_DEPTH - 1}, 0)" in sql
+    assert "'~b" not in sql
 
 
 def test_band_threshold_picks_the_highest_band_holding_the_share():
@@ -118,9 +130,10 @@ def test_estimates_treat_one_chinese_run_or_phrase_as_one_factor():
     assert estimate("nothingknown") == pytest.approx(1)  # below the statistics' floor
 
 
-def test_the_migration_marks_rows_as_indexing_does():
-    migration = importlib.import_module("search.migrations.0004_entry_markers")
-    assert markers_sql("") == migration.MARKERS
+def test_the_band_migration_uses_the_indexing_band():
+    migration = importlib.import_module("search.migrations.0006_entry_nested_bands")
+    assert BAND_SQL.format(t="") == migration.NEW_BAND
+    assert f"{migration.NEW_BAND} - {BAND_DEPTH - 1}, 0)" in migration.NESTED
 
 
 # --- PostgreSQL ---------------------------------------------------------------------
@@ -241,7 +254,7 @@ def test_broad_queries_read_only_the_best_bands(spread):
 
     # A word in a fifth of the rows: GIN reads only the best bands, and they are enough.
     first = statements("标定")
-    assert len(first) == 1 and "~b" in first[0]
+    assert len(first) == 1 and "~g:" in first[0]
     # A word in half of them: tested row by row along the prior index, not through GIN.
     common = statements("仿真")
     assert len(common) == 1 and "ts_match_vq(search_searchentry.search_vector" in common[0]
@@ -255,7 +268,7 @@ def test_without_statistics_nothing_is_restricted(db):
     with CaptureQueriesContext(connection) as captured:
         result = banded.search(SearchRequest(parse("仿真")))
     assert result.capped
-    assert not any("~b" in q["sql"] for q in captured.captured_queries)
+    assert not any("~g:" in q["sql"] for q in captured.captured_queries)
 
 
 @pytest.mark.postgres
@@ -321,6 +334,39 @@ def test_the_migration_adds_and_removes_markers(spread):
         )
         cursor.execute(marked, ["'~k:question'"])
         assert cursor.fetchone()[0] == SearchEntry.objects.filter(kind="question").count() > 0
+
+
+def _vectors() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, search_vector::text, title_vector::text FROM search_searchentry ORDER BY id"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.postgres
+def test_the_band_migration_rewrites_markers_both_ways(spread):
+    """Backwards: the three band levels of 0004; forwards again: exactly what indexing builds."""
+    levels = importlib.import_module("search.migrations.0004_entry_markers")
+    nested = importlib.import_module("search.migrations.0006_entry_nested_bands")
+    operation = nested.Migration.operations[0]
+    indexed = _vectors()
+    with connection.schema_editor() as editor:
+        operation.reverse_code(None, editor)
+    with connection.cursor() as cursor:
+        unmarked = levels.UNMARKED.replace("%%", "%")
+        cursor.execute(
+            f"SELECT id, ({unmarked.format(v='search_vector')} || {levels.MARKERS})::text, "  # noqa: S608
+            f"({unmarked.format(v='title_vector')} || {levels.MARKERS})::text "
+            "FROM search_searchentry ORDER BY id"
+        )
+        as_0004_built_them = cursor.fetchall()
+    assert _vectors() == as_0004_built_them
+    assert not any("~g:" in vector for _, vector, _ in as_0004_built_them)
+    with connection.schema_editor() as editor:
+        operation.code(None, editor)
+    assert _vectors() == indexed
+    assert all("'~g:" in vector and "'~b" not in vector for _, vector, _ in indexed)
 
 
 @pytest.mark.postgres

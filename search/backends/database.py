@@ -43,7 +43,7 @@ from datetime import UTC, datetime
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -713,7 +713,10 @@ class DatabaseBackend(SearchBackend):
         on a plain column; each of the best then gets its rank and title match.
         """
         qs = self._matching(request, terms, column, band, common, top)
-        qs = qs.order_by("-prior", "-id").values(*_NARROW_FIELDS)[: self.candidates]
+        # The row's address: fetching a candidate's vectors again by it skips the
+        # primary-key lookup (same statement, same snapshot, so the same row version).
+        qs = qs.annotate(tid=RawSQL("search_searchentry.ctid", [], output_field=TextField()))
+        qs = qs.order_by("-prior", "-id").values(*_NARROW_FIELDS, "tid")[: self.candidates]
         inner, inner_params = qs.query.sql_with_params()
         # The top-N sort carries narrow rows (wide ones spilled it to disk past ~3,000
         # matches); the vectors are read once per candidate, for the rank and the title
@@ -732,7 +735,7 @@ class DatabaseBackend(SearchBackend):
         extra_params.append(source)
         return (
             f"SELECT c.*, {extra} FROM ({inner}) c, LATERAL ("  # noqa: S608 - built here
-            "SELECT search_vector, title_vector FROM search_searchentry v WHERE v.id = c.id) v",
+            "SELECT search_vector, title_vector FROM search_searchentry v WHERE v.ctid = c.tid) v",
             (*extra_params, *inner_params),
         )
 

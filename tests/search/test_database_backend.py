@@ -225,3 +225,31 @@ def test_query_count_does_not_grow_with_results(
     with django_assert_num_queries(expected):
         results = search_query("仿真")
     assert results.total == size
+
+
+def test_simplified_mo_and_traditional_mo_find_each_other(backend, index_docs):
+    """么 used to fold to 幺, so 要么 (Simplified) and 要麼 (Traditional) never met."""
+    index_docs(
+        make_document(kind="question", object_id="s", title="要么重启要么重装"),
+        make_document(kind="question", object_id="t", title="要麼重啟要麼重裝"),
+    )
+    assert set(_ids(backend, "要么")) == set(_ids(backend, "要麼")) == {"s", "t"}
+
+
+def test_entries_folded_the_old_way_are_queued_for_indexing_again(index_docs):
+    import importlib
+
+    from django.apps import apps
+
+    from search.models import SearchOutbox
+
+    index_docs(
+        make_document(kind="question", object_id="old", title="要么重启"),
+        make_document(kind="question", object_id="fine", title="重启"),
+    )
+    SearchEntry.objects.filter(object_id="old").update(folded="要幺重启")  # as folded before
+    migration = importlib.import_module("search.migrations.0007_refold_mo")
+    migration.queue_refolded(apps, None)
+    migration.queue_refolded(apps, None)  # twice: one row per entry
+    queued = list(SearchOutbox.objects.values_list("kind", "object_id", "op"))
+    assert queued == [("question", "old", "upsert")]

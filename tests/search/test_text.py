@@ -80,13 +80,29 @@ FOLDED = {
     "即時": "即时",
     "社群": "社群",
     "怎麼": "怎么",
-    "怎么": "怎幺",
+    "怎么": "怎么",  # tw2sp alone gives 怎幺: Simplified 么 read as the variant of 幺
+    "什麼東西": "什么东西",
+    "什么东西": "什么东西",
+    "幺": "幺",
+    "薴": "苎",  # tw2sp alone gives 苧, which it would turn into 苎 the next time
 }
 
 
 @pytest.mark.parametrize(("traditional", "simplified"), FOLDED.items())
 def test_fold_of_fixed_traditional_strings(traditional, simplified):
     assert text.fold(traditional) == simplified
+
+
+def test_simplified_and_traditional_stop_words_meet_and_are_dropped():
+    assert text.tokens("怎麼 安裝") == text.tokens("怎么 安装") == ["安装"]
+    assert text.tokens("什么是 量化") == text.tokens("什麼是 量化")
+
+
+def test_folding_is_idempotent_for_every_common_ideograph():
+    """A folded document folded again (a reindex of stored text) must not change."""
+    ideographs = " ".join(chr(code) for code in range(0x4E00, 0xA000))
+    once = text.fold(ideographs)
+    assert text.fold(once) == once
 
 
 MIXED = [

@@ -379,3 +379,22 @@ def test_vectors_and_folded_text_stay_in_the_row(db):
         )
         storage = dict(cursor.fetchall())
     assert storage == {"search_vector": "m", "title_vector": "m", "folded": "m", "body": "x"}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "text", ["仿真", "speech latency", "is:question 部署", '"speech latency"', ""]
+)
+@pytest.mark.parametrize("sort", ["newest", "votes"])
+def test_walking_the_sort_index_finds_the_page_reading_every_match_finds(spread, text, sort):
+    """Sorted by date or votes with many matches, rows are tested along the index."""
+    backend = DatabaseBackend({"CANDIDATES": CAP})
+    terms = analysis.query_terms(parse(text).text)
+    for offset in (0, 5, 40):
+        request = SearchRequest(parse(text), sort=sort, offset=offset, limit=7)
+        walked = backend._ordered_page(request, terms, walk=True)
+        read = backend._ordered_page(request, terms, walk=False)
+        assert [e.pk for e in walked] == [e.pk for e in read]
+    with CaptureQueriesContext(connection) as captured:
+        backend._ordered_page(SearchRequest(parse(text), sort=sort), terms, walk=True)
+    assert "@@" not in captured.captured_queries[0]["sql"]  # nothing for GIN to answer

@@ -20,6 +20,11 @@ sys.setswitchinterval(float(os.environ.get("ASGI_SWITCH_INTERVAL", "0.0005")))
 # Initialise Django before importing anything that touches models.
 django_asgi_app = get_asgi_application()
 
+# The first search of a process would otherwise load jieba's dictionary (~2 s).
+from search.text import warm_up_in_background  # noqa: E402
+
+warm_up_in_background()
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -176,6 +177,19 @@ def _to_simplified(text: str) -> str:
         if piece and not piece.isascii():
             parts[i] = _convert_piece(piece)
     return "".join(parts).translate(_SETTLED)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and OpenCC's tables now, not in the first search (~2 s)."""
+    _jieba()
+    _to_simplified("預熱")
+
+
+def warm_up_in_background() -> threading.Thread:
+    """``warm_up`` in a daemon thread: server processes call it as they start."""
+    thread = threading.Thread(target=warm_up, name="search-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def clear_caches() -> None:

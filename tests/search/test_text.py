@@ -137,3 +137,22 @@ def test_cached_analysis_equals_uncached_analysis(sample, monkeypatch):
     monkeypatch.setattr(text, "CACHE_MAX_LENGTH", 0)  # every piece and run bypasses the caches
     uncached = [text.tokens(sample), text.tokens(sample), text.query_terms(sample)]
     assert cached == uncached
+
+
+def test_warm_up_loads_the_segmenter_and_converter_in_the_background():
+    text._jieba.cache_clear()
+    text.warm_up_in_background().join(timeout=60)
+    assert text._jieba.cache_info().currsize == 1
+    assert text._converter.cache_info().currsize == 1
+
+
+def test_server_entry_points_warm_up_analysis(monkeypatch):
+    import importlib
+
+    started = []
+    monkeypatch.setattr(text, "warm_up_in_background", lambda: started.append(True))
+    modules = [importlib.import_module(name) for name in ("config.wsgi", "config.asgi")]
+    started.clear()  # a first import has run them already
+    for module in modules:
+        importlib.reload(module)
+    assert started == [True, True]

@@ -7,7 +7,10 @@ whose saves accompany those updates: votes, answers, tags and resource links.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +26,46 @@ from community.models import (
 )
 from core.markdown import html_to_text, markdown_to_text
 from search.registry import SearchDocument, SearchKind, register
+
+#: Stand-ins for ids in a URL reversed once per batch (any number the ``int`` converter takes).
+_PLACEHOLDERS = {"pk": 918273645546372819, "question_id": 918273645546372818}
+
+
+def _set_urls(
+    objects: list[Question] | list[Answer] | list[Article],
+    placeholder: models.Model,
+    ids: Callable[[models.Model], dict[str, int]],
+) -> None:
+    """Give each object ``_search_url``: its ``get_absolute_url()`` in the default language.
+
+    One ``reverse()`` serves the batch: the URL of ``placeholder`` (an unsaved object whose
+    ids are ``_PLACEHOLDERS``) becomes a template that each object's ``ids`` fill in. The
+    first object's URL is reversed too; should the two disagree (the URL came to depend on
+    more than ids), every object is reversed on its own.
+    """
+    if not objects:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        template = placeholder.get_absolute_url().replace("{", "{{").replace("}", "}}")
+        first = objects[0].get_absolute_url()
+    for name, number in _PLACEHOLDERS.items():
+        template = template.replace(str(number), f"{{{name}}}")
+    if template.format(**ids(objects[0])) == first:
+        for obj in objects:
+            obj._search_url = template.format(**ids(obj))
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            for obj in objects:
+                obj._search_url = obj.get_absolute_url()
+
+
+def _url(obj: Question | Answer | Article) -> str:
+    """The URL ``prepare`` set, else ``get_absolute_url()`` in the site's default language."""
+    url = getattr(obj, "_search_url", None)
+    if url is None:
+        with translation.override(settings.LANGUAGE_CODE):
+            url = obj.get_absolute_url()
+    return url
 
 
 def _platform(subdomain) -> str:
@@ -61,12 +104,10 @@ def _body_text(post: Question | Answer | Article) -> str:
 
 def _titled_document(kind: str, post: Question | Article, **extra) -> SearchDocument:
     """The search document of a question or an article (same fields, plus ``extra``)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        url = post.get_absolute_url()
     return SearchDocument(
         kind=kind,
         object_id=str(post.pk),
-        url=url,
+        url=_url(post),
         title=post.title,
         body=f"{_body_text(post)}\n{_context(post)}".strip(),
         tags=[tag.name for tag in post.tags.all()],
@@ -95,6 +136,9 @@ class QuestionKind(SearchKind):
             "resource_links__resource",
             "resource_links__version",
         )
+
+    def prepare(self, questions: list[Question]) -> None:
+        _set_urls(questions, Question(pk=_PLACEHOLDERS["pk"]), lambda q: {"pk": q.pk})
 
     def to_document(self, question: Question) -> SearchDocument | None:
         if question.is_deleted:
@@ -133,16 +177,20 @@ class AnswerKind(SearchKind):
             "question__resource_links__version",
         )
 
+    def prepare(self, answers: list[Answer]) -> None:
+        placeholder = Answer(
+            pk=_PLACEHOLDERS["pk"], question=Question(pk=_PLACEHOLDERS["question_id"])
+        )
+        _set_urls(answers, placeholder, lambda a: {"pk": a.pk, "question_id": a.question_id})
+
     def to_document(self, answer: Answer) -> SearchDocument | None:
         question = answer.question
         if answer.is_deleted or question.is_deleted:
             return None
-        with translation.override(settings.LANGUAGE_CODE):
-            url = answer.get_absolute_url()
         return SearchDocument(
             kind=self.kind,
             object_id=str(answer.pk),
-            url=url,
+            url=_url(answer),
             title=question.title,
             body=f"{_body_text(answer)}\n{_context(question)}".strip(),
             tags=[tag.name for tag in question.tags.all()],
@@ -179,6 +227,9 @@ class ArticleKind(SearchKind):
             "resource_links__resource",
             "resource_links__version",
         )
+
+    def prepare(self, articles: list[Article]) -> None:
+        _set_urls(articles, Article(pk=_PLACEHOLDERS["pk"]), lambda a: {"pk": a.pk})
 
     def to_document(self, article: Article) -> SearchDocument | None:
         if article.is_deleted:

@@ -86,7 +86,7 @@ def reference(kind: str, obj) -> SearchDocument | None:
 def posts(settings, make_user, make_resource):
     """The demo's threads and articles, plus posts that stress each part of a document."""
     from community import services
-    from knowledge.models import Subdomain
+    from knowledge.models import Platform, Subdomain
 
     settings.DEBUG = True  # load_demo refuses otherwise
     call_command("load_demo", stdout=StringIO())
@@ -94,6 +94,15 @@ def posts(settings, make_user, make_resource):
     author, other = make_user("writer", reputation=500), make_user("other", reputation=500)
     apollo = make_resource(slug="fusion-kit", name="Fusion 开放平台")
     carla = make_resource(slug="sim-kit", name="SimKit 仿真", tags=("sim",), versions=())
+    # listed before the sub-domain's first platform (ordering is by slug, not by id)
+    Platform.objects.create(
+        slug="a-later",
+        subdomain=apollo.platform.subdomain,
+        name_zh_hans="后来",
+        name_zh_hant="後來",
+        name_en="Later",
+        year_designated=2020,
+    )
     second = Subdomain.objects.create(
         slug="smart-voice", name_zh_hans="智能语音", name_zh_hant="智能語音", name_en=""
     )
@@ -152,7 +161,8 @@ def test_posts_exercise_links_versions_fallback_and_urls(posts):
     """The fixture covers what the comparison above is meant to check."""
     documents = {d.object_id: d for d in registry.kinds()["question"].iter_documents()}
     asked = documents[str(Question.objects.get(title="激光雷达与相机如何融合？").pk)]
-    assert asked.resources == ["sim-kit", "fusion-kit", "fusion-kit@9.0"]
+    assert asked.resources == ["sim-kit", "fusion-kit", "fusion-kit@9.0"]  # links in pk order
+    assert asked.platform == "a-later"
     assert asked.body.endswith("自动驾驶 · Autonomous driving · SimKit 仿真 · Fusion 开放平台")
     assert "if x < 1 and y > 2: print('<b>&amp;</b>')" in asked.body
     assert "[" not in asked.body and "**" not in asked.body

@@ -31,6 +31,13 @@ from core.markdown import html_to_text, markdown_to_text
 from knowledge.models import Platform
 from search.registry import SearchDocument, SearchKind, register
 
+#: The columns documents read (``only()``): a post's own, its author's and its sub-domain's.
+_SUBDOMAIN_FIELDS = ("subdomain__slug", "subdomain__name_zh_hans", "subdomain__name_en")
+_POST_FIELDS = (
+    "is_deleted", "title", "body", "body_html", "score", "created_at", "edited_at",
+    "author", "author__username", "subdomain", *_SUBDOMAIN_FIELDS,
+)  # fmt: skip
+
 #: Stand-ins for ids in a URL reversed once per batch (any number the ``int`` converter takes).
 _PLACEHOLDERS = {"pk": 918273645546372819, "question_id": 918273645546372818}
 
@@ -178,7 +185,9 @@ class QuestionKind(SearchKind):
     order = 90
 
     def get_queryset(self):
-        return Question.objects.select_related("author", "subdomain")
+        return Question.objects.select_related("author", "subdomain").only(
+            *_POST_FIELDS, "answer_count", "accepted_answer"
+        )
 
     def prepare(self, questions: list[Question]) -> None:
         _load_related(questions)
@@ -212,7 +221,11 @@ class AnswerKind(SearchKind):
     order = 80
 
     def get_queryset(self):
-        return Answer.objects.select_related("author", "question__subdomain")
+        return Answer.objects.select_related("author", "question__subdomain").only(
+            "is_deleted", "body", "body_html", "score", "is_accepted", "created_at", "edited_at",
+            "author", "author__username", "question", "question__is_deleted", "question__title",
+            "question__subdomain", *(f"question__{field}" for field in _SUBDOMAIN_FIELDS),
+        )  # fmt: skip
 
     def prepare(self, answers: list[Answer]) -> None:
         _load_related([answer.question for answer in answers])
@@ -260,7 +273,7 @@ class ArticleKind(SearchKind):
     order = 85
 
     def get_queryset(self):
-        return Article.objects.select_related("author", "subdomain")
+        return Article.objects.select_related("author", "subdomain").only(*_POST_FIELDS)
 
     def prepare(self, articles: list[Article]) -> None:
         _load_related(articles)

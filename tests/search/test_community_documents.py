@@ -184,3 +184,16 @@ def test_urls_fall_back_to_reverse_per_object_when_they_need_more_than_ids(posts
     assert len(documents) > 4
     for document in documents:
         assert document.url == f"/questions/{document.object_id}/{document.title}"
+
+
+@pytest.mark.parametrize("kind", ["question", "answer", "article"])
+def test_a_batch_reads_no_column_or_row_per_object(posts, kind):
+    """Rows, tags, resource links, platforms: four queries, with ``only()`` deferring nothing used."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    adapter = registry.kinds()[kind]
+    with CaptureQueriesContext(connection) as queries:
+        documents = list(adapter.iter_documents(chunk_size=10_000))
+    assert len(documents) >= 3
+    assert len(queries) == 4 + 1, [q["sql"] for q in queries]  # + the empty page that ends it

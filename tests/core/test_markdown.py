@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from core.markdown import markdown_to_text, render_markdown
+from core.markdown import html_to_text, markdown_to_text, render_markdown
 
 
 def test_commonmark_tables_and_strikethrough():
@@ -103,3 +103,32 @@ def test_plain_text_keeps_code_drops_html_and_skips_highlighting(monkeypatch):
     text = markdown_to_text("Run:\n\n```python\nprint('<b>hi</b>')\n```\n\n<em>raw</em> **bold**")
     assert text == "Run: print('<b>hi</b>') <em>raw</em> bold"
     assert "tok-" not in text and "<pre" not in text
+
+
+#: Markdown whose stored HTML search strips instead of re-parsing the source.
+STORED_SOURCES = [
+    *TEXT_SOURCES,
+    "# 標題 Heading\n\n自动驾驶的 **感知** 模块，*激光雷达* 与 `camera` 融合。\n\n> 引用 quote",
+    "```python\n\n\ndef f(x):\n    return x < 1 and '&amp;' != \"<b>\"\n\n\n```\nafter the fence",
+    "```c\n#include <stdio.h>\nint main(void) { return 0; }\n```\n```bash\n$ ls -la | grep '&'\n```",
+    "| 型號 | 價格 | 備註 |\n|:--|--:|:-:|\n| Orin | 1,999 | `x<y` &amp; **粗** |\n| Thor | — | [連結](https://e.com/a?b=1&c=2) |",
+    '[text](javascript:alert(1)) [ok](http://a.b/ "title") <https://auto.link> mail@x.y\n\n![圖](https://x/y.png "t")',
+    "1. one\n2. two\n   - nested ~~old~~\n\n---\n\nline  \nbreak&nbsp;&copy; &#x4E2D; \\*not em\\*",
+    "<div onclick=x>raw</div> <script>alert(1)</script> &lt;escaped&gt;",
+    "\t    \n\u3000全角空格\u3000与\xa0不换行\n\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("source", STORED_SOURCES)
+def test_text_of_the_stored_html_equals_the_markdowns_text(source):
+    """Search builds text from ``body_html``: it must give what re-parsing the Markdown gives."""
+    assert html_to_text(str(render_markdown(source))) == markdown_to_text(source)
+
+
+def test_html_to_text_drops_tags_decodes_entities_and_collapses_whitespace():
+    html = (
+        '<p>a &amp; <b>b</b></p>\n\n<pre><code><span class="x">&lt;i&gt;</span>\n  c</code></pre>'
+    )
+    assert html_to_text(html) == "a & b <i> c"
+    assert html_to_text("") == ""

@@ -1,4 +1,10 @@
-"""Django admin for the Q&A: mainly for tags (synonyms, wikis) and auditing posts."""
+"""Django admin for the Q&A: mainly for tags (synonyms, wikis) and auditing posts.
+
+A post's title and text are read-only here: edits go through the site's edit
+form (community.services), which renders ``body_html``, keeps a revision and
+re-indexes. An admin save of ``body`` alone would leave the page showing the old
+HTML, with no revision to say who changed what.
+"""
 
 from django.contrib import admin
 
@@ -40,7 +46,7 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     raw_id_fields = ["author", "duplicate_of", "accepted_answer", "closed_by", "deleted_by",
                      "last_activity_by"]  # fmt: skip
-    readonly_fields = ["score", "answer_count", "comment_count", "view_count"]
+    readonly_fields = ["title", "body", "score", "answer_count", "comment_count", "view_count"]
     exclude = ["followers"]
 
 
@@ -49,7 +55,7 @@ class AnswerAdmin(admin.ModelAdmin):
     list_display = ["pk", "question", "author", "score", "is_accepted", "is_deleted", "created_at"]
     list_filter = ["is_accepted", "is_deleted"]
     raw_id_fields = ["question", "author", "deleted_by"]
-    readonly_fields = ["score", "comment_count", "is_accepted"]
+    readonly_fields = ["body", "score", "comment_count", "is_accepted"]
 
 
 @admin.register(Article)
@@ -58,7 +64,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["is_deleted", "subdomain"]
     search_fields = ["title"]
     raw_id_fields = ["author", "deleted_by"]
-    readonly_fields = ["score", "comment_count", "view_count"]
+    readonly_fields = ["title", "body", "score", "comment_count", "view_count"]
 
 
 @admin.register(BadgeAward)

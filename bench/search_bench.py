@@ -196,6 +196,26 @@ def make_backend(name: str):
 
 
 def relevance(backend) -> None:
+    """P@3 and MRR of the judged queries over the judged corpus alone, as in the test suite.
+
+    The database backend indexes that corpus in a transaction that first removes every
+    other entry and is rolled back: mixed into 275,000 generated documents, newer
+    generated ones outrank the judged answers of a few queries (``[apollo] docker``).
+    """
+    from django.db import transaction
+
+    from search.models import SearchEntry
+
+    if backend.name != "database":
+        _relevance(backend)
+        return
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        _relevance(backend)
+        transaction.set_rollback(True)
+
+
+def _relevance(backend) -> None:
     from tests.search.conftest import corpus_documents
     from tests.search.relevance import evaluate
 

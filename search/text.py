@@ -1,8 +1,9 @@
 """Text analysis shared by every backend, so indexing and querying agree.
 
 - ``fold``: Unicode NFKC, control characters removed, Traditional → Simplified
-  Chinese (OpenCC ``tw2sp``: 自動駕駛 → 自动驾驶, 軟體 → 软件, 資料集 → 数据集) and
-  lower case. Both scripts therefore meet in one form.
+  Chinese (OpenCC ``tw2sp``: 自動駕駛 → 自动驾驶, 軟體 → 软件, 資料集 → 数据集, plus
+  Taiwan's AI words tw2sp leaves alone: 雷射 → 激光, 辨識 → 识别) and lower case.
+  Both scripts therefore meet in one form.
 - ``tokens``: Chinese runs are segmented with jieba in search mode (自动驾驶 →
   自动, 驾驶, 自动驾驶), Latin words are lower-cased and lightly stemmed
   (models → model, running → run); stop words are dropped.
@@ -143,15 +144,42 @@ def _converter():
     return opencc.OpenCC("tw2sp")
 
 
+#: Taiwan's words for AI notions that tw2sp leaves as they are (in its Simplified
+#: output), and the mainland words both scripts then meet in: 雷射雷達 → 激光雷达,
+#: 物件偵測 → 对象侦测 → 目标检测, 語音辨識 → 语音识别. Only words used in Taiwan
+#: alone: 影像 stays, since 医疗影像 is mainland usage too.
+DOMAIN_WORDS = {
+    "雷射": "激光",
+    "光达": "激光雷达",
+    "光学雷达": "激光雷达",
+    "辨识": "识别",
+    "侦测": "检测",
+    "对象侦测": "目标检测",
+    "边缘运算": "边缘计算",
+    "云端运算": "云计算",
+    "推论": "推理",
+}
+_DOMAIN_RE = re.compile("|".join(sorted(DOMAIN_WORDS, key=len, reverse=True)))
+
+
+def _domain_words(text: str) -> str:
+    """``DOMAIN_WORDS`` replaced in converted text (longest first)."""
+    return _DOMAIN_RE.sub(lambda match: DOMAIN_WORDS[match.group()], text)
+
+
+def _convert(piece: str) -> str:
+    return _domain_words(_converter().convert(piece))
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _convert_cached(piece: str) -> str:
-    return _converter().convert(piece)
+    return _convert(piece)
 
 
 def _convert_piece(piece: str) -> str:
-    """OpenCC's conversion of one separator-free piece (the unit it converts anyway)."""
+    """The conversion of one separator-free piece (the unit OpenCC converts anyway)."""
     if len(piece) > CACHE_MAX_LENGTH:
-        return _converter().convert(piece)
+        return _convert(piece)
     return _convert_cached(piece)
 
 
@@ -164,12 +192,12 @@ _SETTLED = str.maketrans({"\x00": "么", "苧": "苎"})
 
 
 def _to_simplified(text: str) -> str:
-    """``OpenCC("tw2sp").convert(text)`` piece by piece with a cache, but idempotent.
+    """``OpenCC("tw2sp").convert(text)`` with ``DOMAIN_WORDS``, piece by piece with a cache.
 
     The converter splits at its own separators (whitespace, punctuation) and converts
     each piece on its own, so converting the pieces here gives the same string, but
-    for the characters of ``_PROTECTED`` and ``_SETTLED``. Its dictionaries hold no
-    ASCII, so ASCII pieces (code, English) are kept as they are.
+    for the characters of ``_PROTECTED`` and ``_SETTLED`` (folding is idempotent).
+    Its dictionaries hold no ASCII, so ASCII pieces (code, English) are kept as they are.
     """
     parts = _converter().split_chars_re.split(text.translate(_PROTECTED))
     for i in range(0, len(parts), 2):  # even indexes: text between separators

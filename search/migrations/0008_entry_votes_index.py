@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0007_refold_mo'),
+        ('search', '0007_refold_entries'),
     ]
 
     operations = [

@@ -245,11 +245,22 @@ def test_entries_folded_the_old_way_are_queued_for_indexing_again(index_docs):
 
     index_docs(
         make_document(kind="question", object_id="old", title="要么重启"),
+        make_document(kind="question", object_id="taiwan", title="激光雷达标定"),
         make_document(kind="question", object_id="fine", title="重启"),
     )
     SearchEntry.objects.filter(object_id="old").update(folded="要幺重启")  # as folded before
-    migration = importlib.import_module("search.migrations.0007_refold_mo")
+    SearchEntry.objects.filter(object_id="taiwan").update(folded="雷射雷达标定")
+    migration = importlib.import_module("search.migrations.0007_refold_entries")
     migration.queue_refolded(apps, None)
     migration.queue_refolded(apps, None)  # twice: one row per entry
-    queued = list(SearchOutbox.objects.values_list("kind", "object_id", "op"))
-    assert queued == [("question", "old", "upsert")]
+    queued = sorted(SearchOutbox.objects.values_list("kind", "object_id", "op"))
+    assert queued == [("question", "old", "upsert"), ("question", "taiwan", "upsert")]
+
+
+def test_taiwan_words_find_mainland_posts(backend, index_docs):
+    index_docs(
+        make_document(kind="question", object_id="cn", title="激光雷达点云如何做目标检测"),
+        make_document(kind="question", object_id="other", title="语音合成的延迟"),
+    )
+    assert _ids(backend, "雷射雷達 物件偵測") == ["cn"]
+    assert _ids(backend, "光達") == ["cn"]

@@ -199,6 +199,9 @@ class SearchResultsSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     num_pages = serializers.IntegerField()
     relaxed = serializers.BooleanField()
+    nothing_to_look_up = serializers.BooleanField(
+        help_text="The query had only very common words or punctuation: nothing was searched."
+    )
     results = SearchHitSerializer(many=True)
 
 
@@ -243,6 +246,7 @@ def search_view(request):
             "page": results.page,
             "num_pages": results.num_pages,
             "relaxed": results.relaxed,
+            "nothing_to_look_up": results.nothing_to_look_up,
             "results": SearchHitSerializer(results.hits, many=True).data,
         }
     )

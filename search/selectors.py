@@ -69,6 +69,9 @@ class SearchResults:
     relaxed: bool = False  # no result had every word; these have some
     capped: bool = False  # total (and facet counts) stopped at the backend's cap: "2,000+"
     error: str = ""
+    #: The text had words, but only very common ones (怎么, the …) or punctuation,
+    #: which the index leaves out: nothing was searched rather than everything listed.
+    nothing_to_look_up: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -209,6 +212,9 @@ def search_query(
     page = min(max(int(page or 1), 1), MAX_PAGE)
     results = SearchResults(query=query, page=page, page_size=page_size, sort=sort)
     if query.is_empty:
+        return results
+    if query.text.strip() and not query.phrases and not analysis.query_terms(query.text):
+        results.nothing_to_look_up = True
         return results
     request = SearchRequest(
         query=query,

@@ -148,6 +148,9 @@ def test_search(api, make_user, django_capture_on_commit_callbacks, settings):
     assert api.get("/api/v1/search/?q=lidar&kind=question").json()["total"] == data["total"]
     assert api.get("/api/v1/search/?q=lidar&kind=tutorial").json()["total"] == 0
     assert api.get("/api/v1/search/?q=zzzunknownzzz").json()["results"] == []
+    assert data["nothing_to_look_up"] is False
+    common = api.get("/api/v1/search/?q=how+the").json()
+    assert common["nothing_to_look_up"] is True and common["results"] == []
 
 
 def test_search_validation(api, db):

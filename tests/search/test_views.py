@@ -177,3 +177,21 @@ def test_similar_widget_partial(db):
     html = render_to_string("search/_similar_questions.html", {"input_id": "id_title"})
     assert 'data-input="id_title"' in html and 'data-url="/search/similar/"' in html
     assert "search/similar.js" in html and " hidden" in html
+
+
+@pytest.mark.parametrize("text", ["怎麼", "怎么 的", "how the", "？？！", "什么 is:question"])
+def test_only_common_words_search_nothing_and_say_so(client, docs, text):
+    from search.selectors import search_query
+
+    results = search_query(text)
+    assert results.nothing_to_look_up and not results.hits and not results.total
+    html = client.get(URL, {"q": text}).content.decode()
+    assert "没有可搜索的词" in html and "搜索技巧" in html
+    assert 'href="/questions/1/"' not in html  # not "everything"
+
+
+def test_operators_alone_still_list_what_they_match(docs):
+    from search.selectors import search_query
+
+    results = search_query("is:resource")
+    assert not results.nothing_to_look_up and results.total == 1

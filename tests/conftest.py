@@ -56,6 +56,21 @@ def pytest_runtest_setup(item):
         pytest.skip("ELASTICSEARCH_URL is not set")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_after_each_request():
+    """Threads serving requests in tests (live server, Daphne, Channels' database threads)
+    close their connection when done, as with ``DATABASE_CONN_MAX_AGE=0``: kept open (the
+    default 60 s), they outlive the tests and PostgreSQL refuses to drop the test database.
+    """
+    from django.db import connections
+
+    database = connections.settings["default"]
+    kept = database.get("CONN_MAX_AGE", 0)
+    database["CONN_MAX_AGE"] = 0
+    yield
+    database["CONN_MAX_AGE"] = kept
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached fragments must not leak between tests."""

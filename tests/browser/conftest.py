@@ -20,20 +20,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def close_connections_after_each_request():
-    """Server threads (live server, Daphne's worker threads) close their connection after
-    each request, as with ``DATABASE_CONN_MAX_AGE=0``: kept open (the default 60 s),
-    they outlive the tests and PostgreSQL refuses to drop the test database."""
-    from django.db import connections
-
-    settings = connections.settings["default"]
-    kept = settings.get("CONN_MAX_AGE", 0)
-    settings["CONN_MAX_AGE"] = 0
-    yield
-    settings["CONN_MAX_AGE"] = kept
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):

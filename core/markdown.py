@@ -58,21 +58,22 @@ def _highlight_code(code: str, language: str, _attrs) -> str:
     return f'<pre class="highlight"><code{css_class}>{body}</code></pre>'
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    parser = MarkdownIt(
-        "commonmark", {"html": False, "linkify": False, "highlight": _highlight_code}
-    )
+def _new_parser(**options) -> MarkdownIt:
+    """The members' dialect: CommonMark with tables and strikethrough, no raw HTML."""
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, **options})
     parser.enable(["table", "strikethrough"])
     return parser
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return _new_parser(highlight=_highlight_code)
 
 
 @lru_cache(maxsize=1)
 def _text_parser() -> MarkdownIt:
     """The same dialect without highlighting: Pygments only adds markup that plain text drops."""
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    parser.enable(["table", "strikethrough"])
-    return parser
+    return _new_parser()
 
 
 def _keep_class(tag: str, attribute: str, value: str) -> str | None:

@@ -167,8 +167,19 @@ def _domain_words(text: str) -> str:
     return _DOMAIN_RE.sub(lambda match: DOMAIN_WORDS[match.group()], text)
 
 
+#: Simplified characters tw2sp changes again. It reads 么 as the variant of 幺, so
+#: Simplified 怎么 became 怎幺 while Traditional 怎麼 became 怎么 and the two never met;
+#: 么 is hidden from the converter (behind NUL, which ``clean`` has removed from the
+#: text). 苧, which 薴 becomes, goes one step further to 苎, so folding is idempotent.
+_PROTECTED = str.maketrans({"么": "\x00"})
+_SETTLED = str.maketrans({"\x00": "么", "苧": "苎"})
+
+
 def _convert(piece: str) -> str:
-    return _domain_words(_converter().convert(piece))
+    """OpenCC's conversion of a piece, idempotent (``_PROTECTED``, ``_SETTLED``), with
+    ``DOMAIN_WORDS``."""
+    converted = _converter().convert(piece.translate(_PROTECTED))
+    return _domain_words(converted).translate(_SETTLED)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -183,28 +194,19 @@ def _convert_piece(piece: str) -> str:
     return _convert_cached(piece)
 
 
-#: Simplified characters tw2sp changes again. It reads 么 as the variant of 幺, so
-#: Simplified 怎么 became 怎幺 while Traditional 怎麼 became 怎么 and the two never met;
-#: 么 is hidden from the converter (behind NUL, which ``clean`` has removed from the
-#: text). 苧, which 薴 becomes, goes one step further to 苎, so folding is idempotent.
-_PROTECTED = str.maketrans({"么": "\x00"})
-_SETTLED = str.maketrans({"\x00": "么", "苧": "苎"})
-
-
 def _to_simplified(text: str) -> str:
-    """``OpenCC("tw2sp").convert(text)`` with ``DOMAIN_WORDS``, piece by piece with a cache.
+    """``OpenCC("tw2sp").convert(text)`` piece by piece with a cache, plus ``_convert``'s fixes.
 
     The converter splits at its own separators (whitespace, punctuation) and converts
-    each piece on its own, so converting the pieces here gives the same string, but
-    for the characters of ``_PROTECTED`` and ``_SETTLED`` (folding is idempotent).
-    Its dictionaries hold no ASCII, so ASCII pieces (code, English) are kept as they are.
+    each piece on its own, so converting the pieces here gives the same string. Its
+    dictionaries hold no ASCII, so ASCII pieces (code, English) are kept as they are.
     """
-    parts = _converter().split_chars_re.split(text.translate(_PROTECTED))
+    parts = _converter().split_chars_re.split(text)
     for i in range(0, len(parts), 2):  # even indexes: text between separators
         piece = parts[i]
         if piece and not piece.isascii():
             parts[i] = _convert_piece(piece)
-    return "".join(parts).translate(_SETTLED)
+    return "".join(parts)
 
 
 def warm_up() -> None:

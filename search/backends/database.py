@@ -40,7 +40,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Q, QuerySet, TextField
@@ -345,6 +344,10 @@ class IndexStatistics:
         alternatives = [min(known.get(lexeme, floor) for lexeme in each) for each in group]
         return min(1.0, max(alternatives) if overlapping else sum(alternatives))
 
+    def marker_share(self, group: list[str], *, title: bool = False) -> float:
+        """Share of rows holding any marker lexeme of ``group`` (one operator's alternatives)."""
+        return self.share([(lexeme,) for lexeme in group], title=title)
+
     def matches(self, factors: list[list[float]]) -> float:
         """Estimated rows matching every factor, given the shares of each factor's groups.
 
@@ -410,6 +413,11 @@ def marker_lexemes(query) -> list[list[str]]:
         if steps:
             groups.append([f"~v:{steps[-1]}"])
     return groups
+
+
+def _group_key(group: list[str]) -> str:
+    """How an operator's marker group is named in a set of common words and operators."""
+    return "|".join(group)
 
 
 def filter_markers(query) -> list[str]:
@@ -598,23 +606,24 @@ class DatabaseBackend(SearchBackend):
             return self._search_postgres(request, terms)
         return self._search_sqlite(request, terms)
 
-    def _tsquery(self, terms, request: SearchRequest, weights: str = "") -> SearchQuery:
-        source = tsquery_source(terms, match_any=request.match_any, weights=weights)
-        return SearchQuery(source, search_type="raw", config="simple")
-
-    def _match(
-        self, terms, request: SearchRequest, markers: list[str], *, match_any: bool | None = None
-    ) -> tuple[str, list]:
+    def _match(self, terms, request: SearchRequest, markers: list[str]) -> tuple[str, list]:
         """The tsquery (SQL, params) of the words and marker groups, or ("", []) for none."""
         parts, params = [], []
         if terms:
             parts.append("to_tsquery('simple', %s)")
-            any_word = request.match_any if match_any is None else match_any
-            params.append(tsquery_source(terms, match_any=any_word))
+            params.append(tsquery_source(terms, match_any=request.match_any))
         if markers:
             parts.append("%s::tsquery")
             params.append(" & ".join(markers))
         return " && ".join(parts), params
+
+    @staticmethod
+    def _vector_matches(column: str, match: str, params: list, *, indexed: bool) -> RawSQL:
+        """``column`` matches the tsquery ``match``: through GIN (``@@``), or tested on each
+        row (``ts_match_vq``, what ``@@`` calls; written as a function, GIN cannot answer it)."""
+        vector = f"search_searchentry.{column}"
+        condition = f"{vector} @@ ({match})" if indexed else f"ts_match_vq({vector}, {match})"
+        return RawSQL(condition, params, output_field=BooleanField())  # noqa: S611 - values are parameters
 
     def _matching(
         self,
@@ -636,28 +645,18 @@ class DatabaseBackend(SearchBackend):
         qs = self.filtered(request, marked=True)
         markers, tested_markers = [], []
         for group in marker_lexemes(request.query):
-            (tested_markers if "|".join(group) in common else markers).append(_lexemes(group))
+            (tested_markers if _group_key(group) in common else markers).append(_lexemes(group))
         indexed = [term for term in terms if term.token not in common]
         tested = [term for term in terms if term.token in common]
         if band is not None and band != ORDERED:
             markers.append(band_source(band, top))
         match, params = self._match(indexed, request, markers)
         if match:
-            qs = qs.filter(
-                RawSQL(  # noqa: S611 - built here, values are parameters
-                    f"search_searchentry.{column} @@ ({match})", params, output_field=BooleanField()
-                )
-            )
-        if tested or tested_markers:
-            # ts_match_vq is what @@ calls; written as a function, GIN cannot answer it.
-            test, test_params = self._match(tested, request, tested_markers, match_any=False)
-            qs = qs.filter(
-                RawSQL(  # noqa: S611 - built here, values are parameters
-                    f"ts_match_vq(search_searchentry.{column}, {test})",
-                    test_params,
-                    output_field=BooleanField(),
-                )
-            )
+            qs = qs.filter(self._vector_matches(column, match, params, indexed=True))
+        # Only a query of all words has common ones (``_common``), so the test is an AND.
+        test, test_params = self._match(tested, request, tested_markers)
+        if test:
+            qs = qs.filter(self._vector_matches(column, test, test_params, indexed=False))
         return qs
 
     def _common(self, request: SearchRequest, terms, statistics, *, title: bool) -> frozenset:
@@ -669,8 +668,8 @@ class DatabaseBackend(SearchBackend):
             if self._term_share(term, statistics, title=title) >= ORDERED_SHARE:
                 common.add(term.token)
         for group in marker_lexemes(request.query):
-            if statistics.share([(lexeme,) for lexeme in group], title=title) >= ORDERED_SHARE:
-                common.add("|".join(group))
+            if statistics.marker_share(group, title=title) >= ORDERED_SHARE:
+                common.add(_group_key(group))
         return frozenset(common)
 
     def _probe(self, request: SearchRequest, terms, band: int, common: frozenset, top: int) -> int:
@@ -831,8 +830,7 @@ class DatabaseBackend(SearchBackend):
                 )
             factors += grouped.values()
         factors += [
-            [statistics.share([(lexeme,) for lexeme in group], title=title)]
-            for group in marker_lexemes(request.query)
+            [statistics.marker_share(group, title=title)] for group in marker_lexemes(request.query)
         ]
         return statistics.matches(factors)
 
@@ -1019,13 +1017,8 @@ class DatabaseBackend(SearchBackend):
         page = self.filtered(request, marked=True)
         match, params = self._match(terms, request, filter_markers(request.query))
         if match:
-            condition = (
-                f"ts_match_vq(search_searchentry.search_vector, {match})"
-                if walk
-                else f"search_searchentry.search_vector @@ ({match})"
-            )
             page = page.filter(
-                RawSQL(condition, params, output_field=BooleanField())  # noqa: S611 - values are parameters
+                self._vector_matches("search_vector", match, params, indexed=not walk)
             )
         page = page.only(*_ENTRY_FIELDS).order_by(*self._order(request.sort))
         return list(page[request.offset : request.offset + request.limit])

@@ -66,6 +66,16 @@ def clear_caches() -> None:
         clear()
 
 
+def cold(stage):
+    """``stage`` with the analysis caches emptied before each document."""
+
+    def run(document):
+        clear_caches()
+        return stage(document)
+
+    return run
+
+
 def timed_pass(adapter, limit: int | None, stage, chunk_size: int) -> tuple[int, float, float, int]:
     """Documents, build seconds, ``stage`` seconds and queries for one read of a kind."""
     from django.db import connection
@@ -102,15 +112,7 @@ def bench_kind(name: str, adapter, args) -> dict:
 
     es_stage, db_stage = to_source, entry_from_document
     if args.cold:
-
-        def es_stage(document):
-            clear_caches()
-            return to_source(document)
-
-        def db_stage(document):
-            clear_caches()
-            return entry_from_document(document)
-
+        es_stage, db_stage = cold(to_source), cold(entry_from_document)
     clear_caches()
     count, build_es, es, queries = timed_pass(adapter, args.limit, es_stage, args.chunk_size)
     clear_caches()

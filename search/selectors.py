@@ -213,7 +213,8 @@ def search_query(
     results = SearchResults(query=query, page=page, page_size=page_size, sort=sort)
     if query.is_empty:
         return results
-    if query.text.strip() and not query.phrases and not analysis.query_terms(query.text):
+    terms = analysis.query_terms(query.text)
+    if query.text.strip() and not query.phrases and not terms:
         results.nothing_to_look_up = True
         return results
     request = SearchRequest(
@@ -227,7 +228,7 @@ def search_query(
     backend = get_backend()
     try:
         raw = backend.search(request)
-        if not raw.total and not match_any and len(analysis.query_terms(query.text)) > 1:
+        if not raw.total and not match_any and len(terms) > 1:
             request.match_any = True
             raw = backend.search(request)
             results.relaxed = bool(raw.total)

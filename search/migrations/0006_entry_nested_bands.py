@@ -8,7 +8,12 @@ shorter of the words' list and the band's (see search/backends/database.py).
 ``search_reindex`` builds the same markers.
 """
 
+from importlib import import_module
+
 from django.db import migrations
+
+# The same UPDATE of both vectors as 0004 (a migration's code does not change once released).
+_rewrite = import_module("search.migrations.0004_entry_markers")._rewrite
 
 # As search.backends.database.BAND_SQL and markers_sql() build them (as of this migration).
 NEW_BAND = "LEAST(GREATEST(floor(prior / 0.04), 0), 767)::int"
@@ -30,22 +35,6 @@ def _without(prefix: str) -> str:
         "ts_delete({v}, ARRAY(SELECT lexeme FROM unnest({v}) "
         f"WHERE lexeme LIKE '{prefix}%%'))"
     )
-
-
-def _rewrite(value: str):
-    """A migration step setting both vectors to ``value`` (SQL over ``{v}``, the vector)."""
-
-    def step(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute(
-            "UPDATE search_searchentry SET "  # noqa: S608 - constant SQL
-            + ", ".join(
-                f"{v} = {value.format(v=v)}" for v in ("search_vector", "title_vector")
-            )
-        )
-
-    return step
 
 
 class Migration(migrations.Migration):
